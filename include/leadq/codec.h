@@ -1,0 +1,34 @@
+/* leadq — the one JSON codec of entities and ops (jansson), shared by the
+ * client (outbox, `leadq show --format json`) and the server. */
+#ifndef LEADQ_CODEC_H
+#define LEADQ_CODEC_H
+
+#include <jansson.h>
+
+#include "leadq/lead.h"
+#include "leadq/org.h"
+
+/* Entities to JSON objects (new references; NULL when out of memory).
+ * Times are RFC 3339 UTC strings or null. */
+json_t *lq_lead_to_json(const struct lq_lead *l);
+json_t *lq_activity_to_json(const struct lq_activity *a);
+json_t *lq_user_to_json(const struct lq_user *u);
+json_t *lq_team_to_json(const struct lq_team *t);
+
+/* JSON objects to entities.  On error return false and write a one-line
+ * reason naming the field at fault ("lead.score: expected an integer") into err. */
+bool lq_lead_from_json(const json_t *j, struct lq_lead *out, char *err, size_t errsize);
+bool lq_activity_from_json(const json_t *j, struct lq_activity *out, char *err, size_t errsize);
+bool lq_user_from_json(const json_t *j, struct lq_user *out, char *err, size_t errsize);
+bool lq_team_from_json(const json_t *j, struct lq_team *out, char *err, size_t errsize);
+
+/* The arguments of an op (DESIGN §7 "args") for a lead change:
+ *  set_status {status, reason?}, log_touch {kind, outcome, text?, activity},
+ *  add_note {text, activity}, undo {op}. */
+json_t *lq_change_args_to_json(const struct lq_change *c, const char *activity_id);
+bool lq_change_from_args(const char *kind, const json_t *args, struct lq_change *out,
+			 char *err, size_t errsize);
+/* The op kind name of a change: "set_status", "log_touch", "add_note". */
+const char *lq_change_op_kind(enum lq_change_kind k);
+
+#endif

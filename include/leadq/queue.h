@@ -1,0 +1,80 @@
+/* leadq — the queue: "who next" order (DESIGN §4), other sorts, filters.
+ *
+ * The same code orders the client's queue and the server's reports.  It works
+ * on arrays of pointers to leads, so a 50,000-lead queue re-sorts without
+ * copying; sort keys that depend on "now" are computed once per sort, never
+ * inside the comparison. */
+#ifndef LEADQ_QUEUE_H
+#define LEADQ_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "leadq/i18n.h"
+#include "leadq/lead.h"
+#include "leadq/time.h"
+
+#define LQ_SORT_LIST(X) \
+	X(PRIORITY, "priority", N_("who next")) \
+	X(SCORE,    "score",    N_("score"))    \
+	X(AGE,      "age",      N_("age"))      \
+	X(COMPANY,  "company",  N_("company"))  \
+	X(SOURCE,   "source",   N_("source"))
+
+enum lq_sort {
+#define X(id, wire, label) LQ_SORT_##id,
+	LQ_SORT_LIST(X)
+#undef X
+	LQ_SORT_COUNT
+};
+const char *lq_sort_wire(enum lq_sort s);
+const char *lq_sort_label(enum lq_sort s);
+int lq_sort_parse(const char *wire);
+
+/* Appointments or callbacks starting within this window (or overdue) come first. */
+#define LQ_QUEUE_DUE_WINDOW (15 * LQ_MINUTE)
+
+/* Priority groups, in order. */
+enum lq_queue_group {
+	LQ_GROUP_DUE_NOW = 0,   /* appointment/callback within 15 min or overdue */
+	LQ_GROUP_FIRST_CONTACT, /* SLA first-contact clock running, by deadline */
+	LQ_GROUP_CADENCE,       /* in cadence, by next touch due */
+	LQ_GROUP_OTHER,         /* the rest */
+};
+
+/* A queue entry: the lead plus the keys one sort needs. */
+struct lq_queue_item {
+	const struct lq_lead *lead;
+	const char *folded;     /* lq_fold() of name, company, email, city… for search */
+	const char *folded_company; /* lq_fold() of the company, for the company sort */
+	int group;              /* enum lq_queue_group, filled by lq_queue_sort() */
+	lq_time key;            /* time key within the group */
+};
+
+struct lq_filter {
+	unsigned status_mask;   /* bit (1u << status); 0 means every status */
+	const char *source;     /* exact source, or NULL */
+	bool breached_only;     /* SLA deadline passed at now */
+	const char *text;       /* folded search text, or NULL/"" */
+	const char *owner_id;   /* or NULL */
+};
+void lq_filter_init(struct lq_filter *f);   /* everything */
+/* The default view of a rep: open leads (new, working). */
+unsigned lq_filter_open_mask(void);
+bool lq_filter_match(const struct lq_filter *f, const struct lq_queue_item *it, lq_time now);
+
+/* Whether the lead's running SLA deadline has passed at now. */
+bool lq_lead_breached(const struct lq_lead *l, lq_time now);
+
+/* Sorts items in place.  PRIORITY is DESIGN §4: group, then key ascending
+ * (most overdue first), then score descending, then age (older MQL first),
+ * then id for a total, stable order.  SCORE: score desc, then priority.
+ * AGE: mql_at asc.  COMPANY, SOURCE: folded text asc, then priority. */
+void lq_queue_sort(struct lq_queue_item *items, size_t n, enum lq_sort sort, lq_time now);
+
+/* Copies into out (capacity n) the items of in that match; returns the count.
+ * Order is kept. */
+size_t lq_queue_filter(const struct lq_queue_item *in, size_t n, const struct lq_filter *f,
+		       lq_time now, struct lq_queue_item *out);
+
+#endif

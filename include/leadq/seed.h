@@ -1,0 +1,41 @@
+/* leadq — the reproducible demo and scale data generator.
+ *
+ * Pure: it draws from its own PRNG (same seed and now -> same data) and hands
+ * every entity to a sink, so the same generator fills the client's demo
+ * cache, the server's database (`leadqd seed`) and the scale tests. */
+#ifndef LEADQ_SEED_H
+#define LEADQ_SEED_H
+
+#include <stdint.h>
+
+#include "leadq/lead.h"
+#include "leadq/org.h"
+#include "leadq/time.h"
+
+struct lq_seed_opts {
+	uint64_t seed;
+	lq_time now;              /* MQL times are placed relative to this */
+	int leads;                /* total leads */
+	int reps;                 /* reps, spread over teams of about 6 */
+	int events_per_lead;      /* average behaviour events per lead */
+};
+
+/* Receives the entities in dependency order (teams, users, then each lead
+ * followed by its activities).  A non-zero return stops the generator and
+ * is returned by lq_seed_run(). */
+struct lq_seed_sink {
+	int (*team)(void *ctx, const struct lq_team *t);
+	int (*user)(void *ctx, const struct lq_user *u);
+	int (*lead)(void *ctx, const struct lq_lead *l);
+	int (*activity)(void *ctx, const struct lq_activity *a);
+	void *ctx;
+};
+
+/* The first user generated is the demo rep (role rep, login "lucia"), the
+ * second the team lead of the first team (login "marta"), the third a
+ * telequalification agent (login "tq").  Leads are spread over reps; MQL
+ * times are spread so that about a third of open leads are on track, a
+ * third at risk and a third breached at now under the default policy. */
+int lq_seed_run(const struct lq_seed_opts *o, const struct lq_seed_sink *sink);
+
+#endif

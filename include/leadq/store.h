@@ -1,0 +1,151 @@
+/* leadq — storage behind one interface (DESIGN §6).
+ *
+ * struct lq_store is a handle over a backend's operations table
+ * (struct lq_store_ops, src/store/private.h).  sqlite serves the client cache
+ * (and, later, the server's default store); PostgreSQL will sit behind the
+ * same table.  Every user action is one transaction that changes the lead,
+ * appends its activity and queues its op in the outbox, committed before the
+ * caller may show it. */
+#ifndef LEADQ_STORE_H
+#define LEADQ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadq/calendar.h"
+#include "leadq/lead.h"
+#include "leadq/org.h"
+#include "leadq/sla.h"
+
+struct lq_store;
+
+enum lq_store_rc {
+	LQ_STORE_OK = 0,
+	LQ_STORE_NOTFOUND,   /* no such lead / user / team / key */
+	LQ_STORE_INVALID,    /* the state machine refused (see lead_error) */
+	LQ_STORE_FULL,       /* the disk is full: nothing was written */
+	LQ_STORE_BUSY,       /* locked by another process for too long */
+	LQ_STORE_NOMEM,
+	LQ_STORE_ERROR,      /* anything else; *err says what */
+};
+
+/* Opens (creating if missing) a sqlite cache: WAL, foreign keys on,
+ * synchronous=FULL (an acknowledged action survives power loss), schema
+ * migrated to the newest version of share/sql.  On failure *err is a
+ * malloc'd one-line reason naming the file. */
+enum lq_store_rc lq_store_open(const char *path, struct lq_store **out, char **err);
+void lq_store_close(struct lq_store **s);
+/* The last error of this handle, for messages ("database or disk is full"). */
+const char *lq_store_errmsg(const struct lq_store *s);
+int lq_store_schema_version(struct lq_store *s);
+
+/* Explicit transactions for bulk writes (seeding, applying a sync page). */
+enum lq_store_rc lq_store_begin(struct lq_store *s);
+enum lq_store_rc lq_store_commit(struct lq_store *s);
+void lq_store_rollback(struct lq_store *s);
+
+/* Small key/value state: "user_id", "server", "cursor", "demo_seed"…
+ * get: *value malloc'd, NOTFOUND when unset. */
+enum lq_store_rc lq_store_meta_get(struct lq_store *s, const char *key, char **value);
+enum lq_store_rc lq_store_meta_set(struct lq_store *s, const char *key, const char *value);
+
+/* Upserts (insert or replace by id) and reads.  get fills an init'ed
+ * struct with malloc'd strings (clear it after). */
+enum lq_store_rc lq_store_put_user(struct lq_store *s, const struct lq_user *u);
+enum lq_store_rc lq_store_get_user(struct lq_store *s, const char *id, struct lq_user *out);
+enum lq_store_rc lq_store_put_team(struct lq_store *s, const struct lq_team *t);
+enum lq_store_rc lq_store_get_team(struct lq_store *s, const char *id, struct lq_team *out);
+enum lq_store_rc lq_store_put_lead(struct lq_store *s, const struct lq_lead *l);
+enum lq_store_rc lq_store_get_lead(struct lq_store *s, const char *id, struct lq_lead *out);
+enum lq_store_rc lq_store_put_activity(struct lq_store *s, const struct lq_activity *a);
+/* Every user of the cache, in name order. */
+typedef int (*lq_user_cb)(void *ctx, const struct lq_user *u);
+enum lq_store_rc lq_store_each_user(struct lq_store *s, lq_user_cb cb, void *ctx);
+
+/* A lead's timeline, newest first; cb's fields are valid during the call;
+ * a non-zero return stops the walk. */
+typedef int (*lq_activity_cb)(void *ctx, const struct lq_activity *a);
+enum lq_store_rc lq_store_timeline(struct lq_store *s, const char *lead_id,
+				   lq_activity_cb cb, void *ctx);
+
+/* All leads of the cache in one block: leads[i] has its strings in the set's
+ * arena (never lq_lead_clear() them); search[i] is lq_fold() of name,
+ * company, email, phone, city, country, source and campaign, and company[i]
+ * lq_fold() of the company, both computed when the lead was written. */
+struct lq_lead_set {
+	struct lq_lead *leads;
+	const char **search;
+	const char **company;
+	size_t count;
+	void *arena;
+};
+enum lq_store_rc lq_store_load_leads(struct lq_store *s, struct lq_lead_set *out);
+void lq_lead_set_free(struct lq_lead_set *set);
+enum lq_store_rc lq_store_count_leads(struct lq_store *s, size_t *count);
+/* Finds a lead by id or by a unique id prefix of 4+ characters ("3f2a");
+ * writes the full id.  NOTFOUND, or INVALID when the prefix is ambiguous. */
+enum lq_store_rc lq_store_resolve_id(struct lq_store *s, const char *id_or_prefix,
+				     char out[LQ_UUID_SIZE]);
+
+/* What a user action needs besides the change itself. */
+struct lq_act_ctx {
+	const char *actor_id;                 /* the user acting */
+	const struct lq_reasons *reasons;
+	int undo_window_s;                    /* ops are held this long before sync sends them */
+	/* The calendar and policy of a team (NULL team_id: the user's own);
+	 * return NULL when unknown (deadlines are then left as they were). */
+	const struct lq_calendar *(*calendar_for)(void *ctx, const char *team_id,
+						  const struct lq_sla_policy **policy);
+	void *calendar_ctx;
+};
+
+struct lq_act_result {
+	char op_id[LQ_UUID_SIZE];             /* the outbox op */
+	char activity_id[LQ_UUID_SIZE];
+	char lead_id[LQ_UUID_SIZE];
+	enum lq_lead_error lead_error;        /* why INVALID */
+	struct lq_lead_state before, after;
+	lq_time send_after;                   /* end of the undo window */
+};
+
+/* One user action in one transaction: lq_lead_apply() on the stored lead,
+ * deadlines recomputed (lq_sla_deadlines()), the lead written, its activity
+ * appended (with the before/after states for undo), and an op queued in the
+ * outbox with send_after = now + undo window.  INVALID leaves everything as
+ * it was and sets res->lead_error. */
+enum lq_store_rc lq_store_act(struct lq_store *s, const struct lq_act_ctx *ctx,
+			      const char *lead_id, const struct lq_change *change,
+			      lq_time now, struct lq_act_result *res, char **err);
+
+/* Undoes the actor's most recent change that is not undone yet (any lead):
+ * lq_lead_undo() on the lead, the activity marked undone, a status_change
+ * activity recording the undo.  If the original op is still held in the
+ * outbox it is cancelled (never sent) and no undo op is queued; otherwise an
+ * `undo` op naming it is queued.  NOTFOUND when there is nothing to undo;
+ * INVALID (NOT_UNDOABLE) when the lead moved on since. */
+enum lq_store_rc lq_store_undo_last(struct lq_store *s, const struct lq_act_ctx *ctx,
+				    lq_time now, struct lq_act_result *res, char **err);
+
+/* Outbox.  States: pending (held or due), sent, applied, duplicate,
+ * conflict, rejected, cancelled. */
+struct lq_outbox_op {
+	int64_t seq;
+	char id[LQ_UUID_SIZE];
+	const char *kind;        /* "set_status", "log_touch", "add_note", "undo" */
+	char lead_id[LQ_UUID_SIZE];
+	int64_t base_version;
+	lq_time at, send_after;
+	const char *args;        /* JSON text */
+	const char *state;
+	const char *error;       /* NULL unless conflict/rejected */
+};
+typedef int (*lq_outbox_cb)(void *ctx, const struct lq_outbox_op *op);
+/* Pending ops whose undo window is over at now, oldest first. */
+enum lq_store_rc lq_store_outbox_due(struct lq_store *s, lq_time now, lq_outbox_cb cb, void *ctx);
+/* Counts of pending ops: all of them, and those still held at now. */
+enum lq_store_rc lq_store_outbox_count(struct lq_store *s, lq_time now, int *pending, int *held);
+enum lq_store_rc lq_store_outbox_mark(struct lq_store *s, const char *op_id,
+				      const char *state, const char *error);
+
+#endif

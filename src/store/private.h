@@ -1,0 +1,1 @@
+/* Private to src/store: the backend operations table. (stub) */
