@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "leadq/calendar.h"
 #include "leadq/lead.h"
 #include "leadq/org.h"
 #include "leadq/time.h"
@@ -28,6 +29,11 @@ struct lq_seed_sink {
 	int (*user)(void *ctx, const struct lq_user *u);
 	int (*lead)(void *ctx, const struct lq_lead *l);
 	int (*activity)(void *ctx, const struct lq_activity *a);
+	/* The calendar and policy of a team just handed to team(), used to set
+	 * each lead's deadlines with lq_sla_deadlines() (zones are loaded by the
+	 * caller: the core does no I/O).  NULL: deadlines are left unset. */
+	const struct lq_calendar *(*calendar_for)(void *ctx, const struct lq_team *t,
+						  const struct lq_sla_policy **policy);
 	void *ctx;
 };
 
