@@ -1,0 +1,46 @@
+/* leadq client — the configuration file ($XDG_CONFIG_HOME/leadq/config).
+ *
+ *   # comment
+ *   server = https://leadq.example.com
+ *   undo-window = 5            # seconds a status change is held before sync
+ *   color = auto | on | off
+ *   bell = on | off
+ *   escdelay = 25              # ms
+ *   reasons.recycle = not_ready, no_budget, timing
+ *   reasons.junk = spam, fake
+ *   reasons.unreachable = no_answer, wrong_number
+ *   bind <key> <action>        # bind x qualify ; bind <F2> help
+ *
+ * A missing file is the defaults; a bad line is refused with "FILE:LINE: reason". */
+#ifndef LEADQ_UI_CONFIG_H
+#define LEADQ_UI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum lq_color_mode { LQ_COLOR_AUTO, LQ_COLOR_ON, LQ_COLOR_OFF };
+
+struct lq_binding {
+	char key[32];      /* as written: "x", "<F2>", "<C-n>", "<Space>" */
+	char action[32];   /* an action name of the keymap: "qualify", "help" */
+	int line;          /* for error messages */
+};
+
+struct lq_config {
+	char *path;                 /* the file read, or NULL */
+	char *server;               /* NULL until `leadq login` */
+	int undo_window_s;          /* default 5 */
+	enum lq_color_mode color;
+	bool bell;                  /* ring on new leads and escalations */
+	int escdelay_ms;            /* default 25 */
+	char *reasons[3];           /* csv for recycle, junk, unreachable; NULL = defaults */
+	struct lq_binding *bindings;
+	size_t nbindings;
+};
+
+void lq_config_defaults(struct lq_config *c);
+/* path NULL: the XDG location.  Returns 0, or -1 with "FILE:LINE: reason" in err. */
+int lq_config_load(struct lq_config *c, const char *path, char *err, size_t errsize);
+void lq_config_free(struct lq_config *c);
+
+#endif

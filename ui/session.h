@@ -1,0 +1,57 @@
+/* leadq client — a session: the cache, the user, the config and what a user
+ * action needs (reasons, undo window, team calendars).  Shared by the CLI
+ * modes (ui/cli.c) and the screens (ui/app.c). */
+#ifndef LEADQ_UI_SESSION_H
+#define LEADQ_UI_SESSION_H
+
+#include <stdbool.h>
+
+#include "config.h"      /* autoconf's */
+#include "leadq/calendar.h"
+#include "leadq/lead.h"
+#include "leadq/org.h"
+#include "leadq/store.h"
+#include "leadq/tz.h"
+#include "ui/config.h"
+
+struct lq_session_opts {
+	const char *db_path;      /* --db: a cache file; overrides the rest */
+	const char *config_path;  /* --config */
+	bool demo;                /* --demo: $XDG_DATA_HOME/leadq/demo/cache.db, seeded */
+	bool reset;               /* --reset: seed the demo afresh */
+	const char *demo_as;      /* "rep" (default), "lead", "telequal" */
+};
+
+/* A team's calendar, loaded on first use. */
+struct lq_session_team {
+	char id[LQ_UUID_SIZE];
+	struct lq_tz *tz;
+	struct lq_calendar cal;
+	struct lq_sla_policy policy;
+};
+
+struct lq_session {
+	struct lq_store *store;
+	char *db_path;
+	struct lq_config config;
+	struct lq_reasons reasons;
+	struct lq_user user;            /* the cache's user (meta "user_id") */
+	struct lq_tz *user_tz;          /* the user's zone, for local times */
+	struct lq_act_ctx act;          /* actor, reasons, undo window, calendar_for */
+	struct lq_session_team *teams;
+	size_t nteams;
+	bool demo;
+};
+
+/* Opens the session: config, cache (the demo cache is created and seeded
+ * with lq_seed_run() when missing or on reset), user.  Returns 0, or an exit
+ * code (1 runtime, 2 usage) with a one-line malloc'd reason in *err. */
+int lq_session_open(struct lq_session **out, const struct lq_session_opts *o, char **err);
+void lq_session_close(struct lq_session **s);
+
+/* The calendar and policy of a team (NULL: the user's team); the default
+ * calendar in the user's zone when the team is unknown. Never NULL. */
+const struct lq_calendar *lq_session_calendar(struct lq_session *s, const char *team_id,
+					      const struct lq_sla_policy **policy);
+
+#endif
