@@ -42,4 +42,14 @@ lq_time lq_tz_from_local(const struct lq_tz *tz, const struct lq_civil *local);
 /* Civil fields of t in this zone; returns the offset used. */
 int32_t lq_tz_to_local(const struct lq_tz *tz, lq_time t, struct lq_civil *out);
 
+/* The same as lq_tz_from_local() for a wall time given as seconds since
+ * 1970-01-01T00:00 local (lq_days_from_civil() * LQ_DAY + seconds of day). */
+lq_time lq_tz_from_wall(const struct lq_tz *tz, lq_time wall);
+
+/* The offset at t, and an interval [*from, *until) around t over which it
+ * holds (bounded by transitions; INT64_MIN / INT64_MAX when unbounded).  The
+ * offset may also hold beyond it.  Lets callers convert many nearby times
+ * without a lookup each. */
+int32_t lq_tz_offset_span(const struct lq_tz *tz, lq_time t, lq_time *from, lq_time *until);
+
 #endif
