@@ -84,7 +84,8 @@ enum lq_activity_kind {
 	LQ_ACT_COUNT
 };
 
-/* Wire names ("qualified") and untranslated labels; parse returns -1 when unknown. */
+/* Wire names ("qualified") and untranslated labels; parse returns -1 when
+ * unknown or NULL.  Out-of-range values give NULL names. */
 const char *lq_status_wire(enum lq_status s);
 const char *lq_status_label(enum lq_status s);
 int lq_status_parse(const char *wire);
@@ -126,8 +127,11 @@ void lq_reasons_default(struct lq_reasons *r);
 /* Replaces the list of one status from "code,code,…"; false on a bad code
  * (codes are [a-z0-9_]{1,31}). */
 bool lq_reasons_set(struct lq_reasons *r, enum lq_status s, const char *csv);
-/* The list for a status, NULL when it takes none. */
+/* The list for a status, NULL when it takes none (*count 0).  r NULL means
+ * the defaults; count may be NULL. */
 const struct lq_reason *lq_reasons_for(const struct lq_reasons *r, enum lq_status s, int *count);
+/* True if code is in the list of s (r NULL: the defaults); false for an
+ * empty code and for statuses that take no reason. */
 bool lq_reason_valid(const struct lq_reasons *r, enum lq_status s, const char *code);
 
 #define LQ_SCORE_PARTS_MAX 6
@@ -164,7 +168,12 @@ void lq_lead_clear(struct lq_lead *l);    /* frees the strings, re-inits */
 /* Sets a string field (frees the old one); false when out of memory. */
 bool lq_lead_set_str(char **field, const char *value);
 
-/* "fit:40,engagement:35" <-> parts.  Parse returns false on bad text. */
+/* "fit:40,engagement:35" <-> parts: names [a-z_]{1,15}, at most
+ * LQ_SCORE_PARTS_MAX parts, no repeated names, integer points (sign allowed,
+ * |points| <= 1000000).  Parse returns false on bad text and then leaves l
+ * alone; NULL or "" clears the parts; l->score is not touched.  Format
+ * returns the length of the whole text (like snprintf) and writes only whole
+ * parts that fit in size. */
 bool lq_score_parts_parse(struct lq_lead *l, const char *text);
 size_t lq_score_parts_format(const struct lq_lead *l, char *buf, size_t size);
 
@@ -192,6 +201,10 @@ struct lq_change {
 	enum lq_outcome outcome;
 	const char *text;           /* note, or a touch's comment; may be NULL */
 	lq_time at;
+	bool by_marketing;          /* intake re-qualifying a recycled/unreachable
+				       lead to new: touches and first/last touch
+				       are reset (a new SLA cycle; the caller
+				       sets mql_at) */
 };
 
 #define LQ_LEAD_ERROR_LIST(X) \
@@ -214,10 +227,13 @@ enum lq_lead_error {
 const char *lq_lead_error_message(enum lq_lead_error e); /* msgid */
 
 /* Validates the change against the state machine and applies it to lead:
- *  status: moves status/reason;
+ *  status: moves status/reason (reason required and known for recycle, junk,
+ *          unreachable; must be empty for the others);
  *  touch:  touches++, first_touch_at (first time), last_touch_at; a new lead
- *          becomes working; calls on do-not-contact leads are refused;
- *  note:   nothing on the lead.
+ *          becomes working; only open leads (new, working) take touches,
+ *          else CLOSED; calls on do-not-contact leads are refused;
+ *  note:   nothing on the lead; an empty or blank text is EMPTY_NOTE.
+ * reasons NULL means the defaults; before may be NULL.
  * Saves the state before the change in *before (for undo).  The lead is left
  * untouched on error.  SLA deadlines are not recomputed here: the caller
  * calls lq_sla_deadlines() (the core keeps the two concerns apart). */

@@ -20,6 +20,7 @@ enum lq_role {
 #undef X
 	LQ_ROLE_COUNT
 };
+/* Out-of-range values give NULL; parse gives -1 when unknown or NULL. */
 const char *lq_role_wire(enum lq_role r);
 const char *lq_role_label(enum lq_role r);
 int lq_role_parse(const char *wire);
@@ -32,6 +33,7 @@ struct lq_user {
 	int capacity;             /* open leads a rep can carry */
 	bool active;
 };
+/* Zero, role rep, active; clear frees the strings and re-inits. */
 void lq_user_init(struct lq_user *u);
 void lq_user_clear(struct lq_user *u);
 
@@ -43,6 +45,7 @@ struct lq_team {
 	char *holidays;           /* lq_calendar_parse_holidays() spec */
 	struct lq_sla_policy policy;
 };
+/* Zero with the default SLA policy; clear frees the strings and re-inits. */
 void lq_team_init(struct lq_team *t);
 void lq_team_clear(struct lq_team *t);
 

@@ -53,23 +53,29 @@ struct lq_queue_item {
 
 struct lq_filter {
 	unsigned status_mask;   /* bit (1u << status); 0 means every status */
-	const char *source;     /* exact source, or NULL */
+	const char *source;     /* exact source, or NULL/"" for any */
 	bool breached_only;     /* SLA deadline passed at now */
 	const char *text;       /* folded search text, or NULL/"" */
-	const char *owner_id;   /* or NULL */
+	const char *owner_id;   /* exact owner, or NULL for any ("" = no owner) */
 };
 void lq_filter_init(struct lq_filter *f);   /* everything */
 /* The default view of a rep: open leads (new, working). */
 unsigned lq_filter_open_mask(void);
 bool lq_filter_match(const struct lq_filter *f, const struct lq_queue_item *it, lq_time now);
 
-/* Whether the lead's running SLA deadline has passed at now. */
+/* Whether the lead's running SLA deadline has passed at now: an open lead
+ * not yet touched with now >= sla_first_due, or touched with
+ * now >= sla_cadence_due. */
 bool lq_lead_breached(const struct lq_lead *l, lq_time now);
 
 /* Sorts items in place.  PRIORITY is DESIGN §4: group, then key ascending
  * (most overdue first), then score descending, then age (older MQL first),
  * then id for a total, stable order.  SCORE: score desc, then priority.
- * AGE: mql_at asc.  COMPANY, SOURCE: folded text asc, then priority. */
+ * AGE: mql_at asc, then priority.  COMPANY (folded_company), SOURCE
+ * (lead->source, a wire code): byte order asc, then priority.  An unknown
+ * time (LQ_TIME_NONE key or mql_at) and a NULL or empty company/source sort
+ * last.  Allocates a scratch copy; without memory it sorts in place, slower,
+ * to the same order.  An unknown sort means PRIORITY. */
 void lq_queue_sort(struct lq_queue_item *items, size_t n, enum lq_sort sort, lq_time now);
 
 /* Copies into out (capacity n) the items of in that match; returns the count.
