@@ -21,9 +21,16 @@ struct lq_seed_opts {
 	int events_per_lead;      /* average behaviour events per lead */
 };
 
+/* The generator's own failures (negative; a sink should stop with a positive
+ * value so that the two cannot be confused). */
+#define LQ_SEED_EINVAL (-1)       /* leads < 0, reps < 1 or events_per_lead < 0 */
+#define LQ_SEED_ENOMEM (-2)       /* the per-rep tables could not be allocated */
+
 /* Receives the entities in dependency order (teams, users, then each lead
- * followed by its activities).  A non-zero return stops the generator and
- * is returned by lq_seed_run(). */
+ * followed by its activities, in time order).  A non-zero return stops the
+ * generator and is returned by lq_seed_run().  The entities and their
+ * strings are the generator's and valid only during the call: a sink copies
+ * what it keeps.  Any callback may be NULL (that kind is skipped). */
 struct lq_seed_sink {
 	int (*team)(void *ctx, const struct lq_team *t);
 	int (*user)(void *ctx, const struct lq_user *u);
@@ -31,7 +38,9 @@ struct lq_seed_sink {
 	int (*activity)(void *ctx, const struct lq_activity *a);
 	/* The calendar and policy of a team just handed to team(), used to set
 	 * each lead's deadlines with lq_sla_deadlines() (zones are loaded by the
-	 * caller: the core does no I/O).  NULL: deadlines are left unset. */
+	 * caller: the core does no I/O).  NULL: deadlines are left unset.  The
+	 * calendar (and *policy, when set) must stay valid until lq_seed_run()
+	 * returns; *policy left NULL means the team's own policy. */
 	const struct lq_calendar *(*calendar_for)(void *ctx, const struct lq_team *t,
 						  const struct lq_sla_policy **policy);
 	void *ctx;
@@ -43,5 +52,8 @@ struct lq_seed_sink {
  * times are spread so that about a third of open leads are on track, a
  * third at risk and a third breached at now under the default policy. */
 int lq_seed_run(const struct lq_seed_opts *o, const struct lq_seed_sink *sink);
+
+/* The number of teams lq_seed_run() makes for this many reps (about 6 each). */
+int lq_seed_team_count(int reps);
 
 #endif
