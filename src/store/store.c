@@ -1,2 +1,683 @@
-/* stub: to be written */
+/* leadq — the storage interface: dispatch to a backend, and the user
+ * actions written once over the backend operations.
+ *
+ * lq_store_act() and lq_store_undo_last() live here, not in sqlite.c: they
+ * are the same for every backend (load the lead, run the core state
+ * machine, recompute deadlines, write the lead, append the activity, queue
+ * the op) and only need the primitives of struct lq_store_ops, each call
+ * inside one backend transaction. */
 #include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <jansson.h>
+
+#include "leadq/codec.h"
+#include "leadq/mem.h"
+#include "leadq/os.h"
+#include "leadq/sla.h"
+#include "leadq/store.h"
+#include "leadq/text.h"
+#include "store/private.h"
+
+/* Backends in the order they are asked whether they serve a path. */
+static const struct lq_store_ops *const backends[] = {
+	&lq_store_sqlite_ops,
+};
+
+const char *const lq_outbox_states[] = {
+	"pending", "sent", "applied", "duplicate", "conflict", "rejected", "cancelled", NULL
+};
+
+bool lq_outbox_state_valid(const char *state)
+{
+	size_t i;
+
+	if (!state)
+		return false;
+	for (i = 0; lq_outbox_states[i]; i++)
+		if (strcmp(lq_outbox_states[i], state) == 0)
+			return true;
+	return false;
+}
+
+/* --- arena ----------------------------------------------------------------- */
+
+struct lq_arena_chunk {
+	struct lq_arena_chunk *next;
+	size_t size, used;
+	char data[];
+};
+
+struct lq_arena {
+	struct lq_arena_chunk *head;
+	size_t chunk_size;
+};
+
+struct lq_arena *lq_arena_new(size_t chunk_size)
+{
+	struct lq_arena *a = lq_calloc(1, sizeof *a);
+
+	if (!a)
+		return NULL;
+	a->chunk_size = chunk_size < 4096 ? 4096 : chunk_size;
+	return a;
+}
+
+void lq_prefault(void *p, size_t size)
+{
+#if defined(MADV_POPULATE_WRITE)
+	const uintptr_t page = 4096;
+	uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + size) & ~(page - 1);
+
+	/* Best effort: older kernels answer EINVAL and fault page by page. */
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
+char *lq_arena_strndup(struct lq_arena *a, const char *s, size_t len)
+{
+	struct lq_arena_chunk *c = a->head;
+	char *p;
+
+	if (!c || c->size - c->used < len + 1) {
+		size_t size = len + 1 > a->chunk_size ? len + 1 : a->chunk_size;
+
+		c = lq_malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		if (size >= LQ_PREFAULT_MIN)
+			lq_prefault(c->data, size);
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	c->used += len + 1;
+	return p;
+}
+
+void lq_arena_free(struct lq_arena **ap)
+{
+	struct lq_arena_chunk *c, *next;
+
+	if (!ap || !*ap)
+		return;
+	for (c = (*ap)->head; c; c = next) {
+		next = c->next;
+		lq_free(c);
+	}
+	lq_free(*ap);
+	*ap = NULL;
+}
+
+void lq_lead_set_free(struct lq_lead_set *set)
+{
+	struct lq_arena *a;
+
+	if (!set)
+		return;
+	a = set->arena;
+	lq_arena_free(&a);
+	lq_free(set->leads);
+	lq_free(set->search);
+	lq_free(set->company);
+	memset(set, 0, sizeof *set);
+}
+
+/* --- search keys ---------------------------------------------------------- */
+
+void lq_store_lead_keys(const struct lq_lead *l, char search[LQ_SEARCH_KEY_SIZE],
+			char company[LQ_COMPANY_KEY_SIZE])
+{
+	const char *parts[] = { l->name, l->company, l->email, l->phone, l->city,
+				l->country, l->source, l->campaign };
+	size_t i, pos = 0;
+
+	search[0] = '\0';
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (!parts[i] || !parts[i][0])
+			continue;
+		if (pos > 0) {
+			if (pos + 2 >= LQ_SEARCH_KEY_SIZE)
+				break;
+			search[pos++] = ' ';
+			search[pos] = '\0';
+		}
+		pos += lq_fold(parts[i], search + pos, LQ_SEARCH_KEY_SIZE - pos);
+		if (pos >= LQ_SEARCH_KEY_SIZE)
+			pos = LQ_SEARCH_KEY_SIZE - 1;
+	}
+	search[pos] = '\0';
+	company[0] = '\0';
+	if (l->company)
+		lq_fold(l->company, company, LQ_COMPANY_KEY_SIZE);
+	company[LQ_COMPANY_KEY_SIZE - 1] = '\0';
+}
+
+/* --- dispatch ---------------------------------------------------------------- */
+
+enum lq_store_rc lq_store_open(const char *path, struct lq_store **out, char **err)
+{
+	size_t i;
+
+	*out = NULL;
+	if (err)
+		*err = NULL;
+	if (!path || !path[0]) {
+		if (err)
+			*err = lq_strdup("no database path given");
+		return LQ_STORE_ERROR;
+	}
+	for (i = 0; i < sizeof backends / sizeof backends[0]; i++)
+		if (backends[i]->accepts(path))
+			return backends[i]->open(path, out, err);
+	if (err)
+		*err = lq_os_asprintf("%s: no storage backend for this kind of database", path);
+	return LQ_STORE_ERROR;
+}
+
+void lq_store_close(struct lq_store **s)
+{
+	if (!s || !*s)
+		return;
+	(*s)->ops->close(*s);
+	*s = NULL;
+}
+
+const char *lq_store_errmsg(const struct lq_store *s)
+{
+	return s ? s->ops->errmsg(s) : "no store";
+}
+
+int lq_store_schema_version(struct lq_store *s)
+{
+	return s->ops->schema_version(s);
+}
+
+enum lq_store_rc lq_store_exec(struct lq_store *s, const char *sql)
+{
+	return s->ops->exec(s, sql);
+}
+
+enum lq_store_rc lq_store_begin(struct lq_store *s)
+{
+	return s->ops->begin(s);
+}
+
+enum lq_store_rc lq_store_commit(struct lq_store *s)
+{
+	return s->ops->commit(s);
+}
+
+void lq_store_rollback(struct lq_store *s)
+{
+	s->ops->rollback(s);
+}
+
+enum lq_store_rc lq_store_meta_get(struct lq_store *s, const char *key, char **value)
+{
+	*value = NULL;
+	return s->ops->meta_get(s, key, value);
+}
+
+enum lq_store_rc lq_store_meta_set(struct lq_store *s, const char *key, const char *value)
+{
+	return s->ops->meta_set(s, key, value);
+}
+
+enum lq_store_rc lq_store_put_user(struct lq_store *s, const struct lq_user *u)
+{
+	return s->ops->put_user(s, u);
+}
+
+enum lq_store_rc lq_store_get_user(struct lq_store *s, const char *id, struct lq_user *out)
+{
+	return s->ops->get_user(s, id, out);
+}
+
+enum lq_store_rc lq_store_each_user(struct lq_store *s, lq_user_cb cb, void *ctx)
+{
+	return s->ops->each_user(s, cb, ctx);
+}
+
+enum lq_store_rc lq_store_put_team(struct lq_store *s, const struct lq_team *t)
+{
+	return s->ops->put_team(s, t);
+}
+
+enum lq_store_rc lq_store_get_team(struct lq_store *s, const char *id, struct lq_team *out)
+{
+	return s->ops->get_team(s, id, out);
+}
+
+enum lq_store_rc lq_store_put_lead(struct lq_store *s, const struct lq_lead *l)
+{
+	return s->ops->put_lead(s, l);
+}
+
+enum lq_store_rc lq_store_get_lead(struct lq_store *s, const char *id, struct lq_lead *out)
+{
+	return s->ops->get_lead(s, id, out);
+}
+
+enum lq_store_rc lq_store_put_activity(struct lq_store *s, const struct lq_activity *a)
+{
+	struct lq_activity_rec r;
+
+	memset(&r, 0, sizeof r);
+	r.a = *a;
+	return s->ops->put_activity(s, &r);
+}
+
+enum lq_store_rc lq_store_timeline(struct lq_store *s, const char *lead_id,
+				   lq_activity_cb cb, void *ctx)
+{
+	return s->ops->timeline(s, lead_id, cb, ctx);
+}
+
+enum lq_store_rc lq_store_load_leads(struct lq_store *s, struct lq_lead_set *out)
+{
+	memset(out, 0, sizeof *out);
+	return s->ops->load_leads(s, out);
+}
+
+enum lq_store_rc lq_store_count_leads(struct lq_store *s, size_t *count)
+{
+	*count = 0;
+	return s->ops->count_leads(s, count);
+}
+
+static bool prefix_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+}
+
+enum lq_store_rc lq_store_resolve_id(struct lq_store *s, const char *id_or_prefix,
+				     char out[LQ_UUID_SIZE])
+{
+	char prefix[LQ_UUID_SIZE];
+	size_t i, len;
+
+	out[0] = '\0';
+	if (!id_or_prefix)
+		return LQ_STORE_NOTFOUND;
+	len = strlen(id_or_prefix);
+	if (len < 4 || len > LQ_UUID_STRLEN)
+		return LQ_STORE_NOTFOUND;
+	/* Ids are lower-case; people may type them in either case. */
+	for (i = 0; i < len; i++) {
+		char c = id_or_prefix[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!prefix_char(c))
+			return LQ_STORE_NOTFOUND;
+		prefix[i] = c;
+	}
+	prefix[len] = '\0';
+	return s->ops->resolve_id(s, prefix, out);
+}
+
+enum lq_store_rc lq_store_outbox_due(struct lq_store *s, lq_time now, lq_outbox_cb cb, void *ctx)
+{
+	return s->ops->outbox_due(s, now, cb, ctx);
+}
+
+enum lq_store_rc lq_store_outbox_count(struct lq_store *s, lq_time now, int *pending, int *held)
+{
+	*pending = 0;
+	*held = 0;
+	return s->ops->outbox_count(s, now, pending, held);
+}
+
+enum lq_store_rc lq_store_outbox_mark(struct lq_store *s, const char *op_id,
+				      const char *state, const char *error)
+{
+	if (!op_id || !lq_outbox_state_valid(state))
+		return LQ_STORE_INVALID;
+	return s->ops->outbox_mark(s, op_id, state, error);
+}
+
+/* --- user actions ------------------------------------------------------------ */
+
+static void set_err(char **err, const char *what, enum lq_store_rc rc, struct lq_store *s)
+{
+	if (!err)
+		return;
+	lq_free(*err);
+	if (rc == LQ_STORE_NOMEM)
+		*err = lq_strdup("out of memory");
+	else if (rc == LQ_STORE_NOTFOUND)
+		*err = lq_os_asprintf("%s: no such lead", what);
+	else
+		*err = lq_os_asprintf("%s: %s", what, lq_store_errmsg(s));
+}
+
+static void set_lead_err(char **err, enum lq_lead_error e)
+{
+	if (!err)
+		return;
+	lq_free(*err);
+	*err = lq_strdup(lq_lead_error_message(e));
+}
+
+/* Recomputes the SLA deadlines of a lead from its team's calendar; leaves
+ * them as they were when the calendar is unknown. */
+static void recompute_deadlines(const struct lq_act_ctx *ctx, struct lq_lead *lead)
+{
+	const struct lq_sla_policy *policy = NULL;
+	const struct lq_calendar *cal;
+	struct lq_sla_policy def;
+
+	if (!ctx->calendar_for)
+		return;
+	cal = ctx->calendar_for(ctx->calendar_ctx, lead->team_id, &policy);
+	if (!cal)
+		return;
+	if (!policy) {
+		lq_sla_policy_default(&def);
+		policy = &def;
+	}
+	lq_sla_deadlines(lead, policy, cal);
+}
+
+static void status_subject(char *buf, size_t size, enum lq_status from, enum lq_status to)
+{
+	snprintf(buf, size, "%s \xe2\x86\x92 %s", lq_status_wire(from), lq_status_wire(to));
+}
+
+/* Queues one op.  args is consumed. */
+static enum lq_store_rc queue_op(struct lq_store *s, const char *kind, const struct lq_lead *lead,
+				 json_t *args, lq_time now, lq_time send_after,
+				 char op_id[LQ_UUID_SIZE])
+{
+	json_free_t json_free = NULL;
+	struct lq_outbox_op op;
+	enum lq_store_rc rc;
+	char *text;
+
+	if (!args)
+		return LQ_STORE_NOMEM;
+	text = json_dumps(args, JSON_COMPACT);
+	json_decref(args);
+	if (!text)
+		return LQ_STORE_NOMEM;
+	memset(&op, 0, sizeof op);
+	lq_os_uuid(op.id);
+	op.kind = kind;
+	memcpy(op.lead_id, lead->id, LQ_UUID_SIZE);
+	op.base_version = lead->version;
+	op.at = now;
+	op.send_after = send_after;
+	op.args = text;
+	op.state = "pending";
+	rc = s->ops->outbox_add(s, &op);
+	json_get_alloc_funcs(NULL, &json_free);
+	json_free(text);
+	if (rc == LQ_STORE_OK)
+		memcpy(op_id, op.id, LQ_UUID_SIZE);
+	return rc;
+}
+
+static void result_init(struct lq_act_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->send_after = LQ_TIME_NONE;
+}
+
+enum lq_store_rc lq_store_act(struct lq_store *s, const struct lq_act_ctx *ctx,
+			      const char *lead_id, const struct lq_change *change,
+			      lq_time now, struct lq_act_result *res, char **err)
+{
+	struct lq_change ch = *change;
+	struct lq_activity_rec rec;
+	struct lq_lead lead;
+	enum lq_lead_error le;
+	enum lq_store_rc rc;
+	char subject[64];
+	json_t *args;
+
+	result_init(res);
+	if (err)
+		*err = NULL;
+	if (!lead_id || strlen(lead_id) >= LQ_UUID_SIZE) {
+		set_err(err, lead_id ? lead_id : "(null)", LQ_STORE_NOTFOUND, s);
+		return LQ_STORE_NOTFOUND;
+	}
+	memcpy(res->lead_id, lead_id, strlen(lead_id) + 1);
+	/* An unset time (0 from a zeroed struct, or NONE) is "now". */
+	if (ch.at == LQ_TIME_NONE || ch.at == 0)
+		ch.at = now;
+
+	lq_lead_init(&lead);
+	memset(&rec, 0, sizeof rec);
+	lq_activity_init(&rec.a);
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK) {
+		set_err(err, lead_id, rc, s);
+		return rc;
+	}
+	rc = s->ops->get_lead(s, lead_id, &lead);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+
+	le = lq_lead_apply(&lead, ctx->reasons, &ch, &res->before);
+	if (le != LQ_LEAD_EOK) {
+		s->ops->rollback(s);
+		res->lead_error = le;
+		lq_lead_state_get(&lead, &res->after);
+		lq_lead_clear(&lead);
+		set_lead_err(err, le);
+		return LQ_STORE_INVALID;
+	}
+	lq_lead_state_get(&lead, &res->after);
+	if (ch.kind != LQ_CHANGE_NOTE) {
+		recompute_deadlines(ctx, &lead);
+		lead.updated_at = now;
+		rc = s->ops->put_lead(s, &lead);
+		if (rc != LQ_STORE_OK)
+			goto fail;
+	}
+
+	lq_os_uuid(rec.a.id);
+	memcpy(rec.a.lead_id, lead.id, LQ_UUID_SIZE);
+	rec.a.at = ch.at;
+	rec.a.actor = (char *)ctx->actor_id;
+	rec.a.outcome = -1;
+	switch (ch.kind) {
+	case LQ_CHANGE_STATUS:
+		rec.a.kind = LQ_ACT_STATUS_CHANGE;
+		status_subject(subject, sizeof subject, res->before.status, res->after.status);
+		rec.a.subject = subject;
+		rec.a.detail = (char *)(ch.reason && ch.reason[0] ? ch.reason : NULL);
+		break;
+	case LQ_CHANGE_TOUCH:
+		switch (ch.touch) {
+		case LQ_TOUCH_EMAIL:   rec.a.kind = LQ_ACT_EMAIL; break;
+		case LQ_TOUCH_MEETING: rec.a.kind = LQ_ACT_MEETING; break;
+		case LQ_TOUCH_MESSAGE: rec.a.kind = LQ_ACT_MESSAGE; break;
+		case LQ_TOUCH_CALL:
+		default:               rec.a.kind = LQ_ACT_CALL; break;
+		}
+		rec.a.outcome = (int)ch.outcome;
+		rec.a.detail = (char *)ch.text;
+		break;
+	case LQ_CHANGE_NOTE:
+	default:
+		rec.a.kind = LQ_ACT_NOTE;
+		rec.a.detail = (char *)ch.text;
+		break;
+	}
+	rec.has_states = true;
+	rec.before = res->before;
+	rec.after = res->after;
+	memcpy(res->activity_id, rec.a.id, LQ_UUID_SIZE);
+
+	res->send_after = now + (ctx->undo_window_s > 0 ? ctx->undo_window_s : 0);
+	args = lq_change_args_to_json(&ch, rec.a.id);
+	rc = queue_op(s, lq_change_op_kind(ch.kind), &lead, args, now, res->send_after,
+		      res->op_id);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	memcpy(rec.op_id, res->op_id, LQ_UUID_SIZE);
+	rc = s->ops->put_activity(s, &rec);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	rc = s->ops->commit(s);
+	if (rc != LQ_STORE_OK)
+		goto fail_committed;
+	lq_lead_clear(&lead);
+	return LQ_STORE_OK;
+
+fail:
+	s->ops->rollback(s);
+fail_committed:
+	set_err(err, lead_id, rc, s);
+	lq_lead_clear(&lead);
+	memset(res->op_id, 0, sizeof res->op_id);
+	memset(res->activity_id, 0, sizeof res->activity_id);
+	res->send_after = LQ_TIME_NONE;
+	return rc;
+}
+
+enum lq_store_rc lq_store_undo_last(struct lq_store *s, const struct lq_act_ctx *ctx,
+				    lq_time now, struct lq_act_result *res, char **err)
+{
+	struct lq_activity_rec orig, undo;
+	struct lq_lead lead;
+	enum lq_store_rc rc;
+	char state[32];
+	char subject[64];
+
+	result_init(res);
+	if (err)
+		*err = NULL;
+	lq_lead_init(&lead);
+	memset(&orig, 0, sizeof orig);
+	lq_activity_init(&orig.a);
+	memset(&undo, 0, sizeof undo);
+	lq_activity_init(&undo.a);
+
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK) {
+		set_err(err, "undo", rc, s);
+		return rc;
+	}
+	rc = s->ops->last_undoable(s, ctx->actor_id ? ctx->actor_id : "", &orig);
+	if (rc == LQ_STORE_NOTFOUND) {
+		s->ops->rollback(s);
+		if (err)
+			*err = lq_strdup("nothing to undo");
+		return rc;
+	}
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	memcpy(res->lead_id, orig.a.lead_id, LQ_UUID_SIZE);
+	rc = s->ops->get_lead(s, orig.a.lead_id, &lead);
+	if (rc == LQ_STORE_NOTFOUND) {
+		/* The lead left this cache (reassigned away): it moved on. */
+		res->lead_error = LQ_LEAD_ENOT_UNDOABLE;
+		rc = LQ_STORE_INVALID;
+		s->ops->rollback(s);
+		set_lead_err(err, res->lead_error);
+		goto out;
+	}
+	if (rc != LQ_STORE_OK)
+		goto fail;
+
+	lq_lead_state_get(&lead, &res->before);
+	/* A note never moved the lead, so there is nothing to check or restore. */
+	if (orig.a.kind != LQ_ACT_NOTE) {
+		enum lq_lead_error le = LQ_LEAD_ENOT_UNDOABLE;
+
+		if (orig.has_states)
+			le = lq_lead_undo(&lead, &orig.before, &orig.after);
+		if (le != LQ_LEAD_EOK) {
+			res->lead_error = le;
+			res->after = res->before;
+			rc = LQ_STORE_INVALID;
+			s->ops->rollback(s);
+			set_lead_err(err, le);
+			goto out;
+		}
+		recompute_deadlines(ctx, &lead);
+		lead.updated_at = now;
+		rc = s->ops->put_lead(s, &lead);
+		if (rc != LQ_STORE_OK)
+			goto fail;
+	}
+	lq_lead_state_get(&lead, &res->after);
+
+	rc = s->ops->set_undone(s, orig.a.id);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+
+	/* Never sent: cancel it and send nothing.  Refused by the server: it
+	 * never took effect there either.  Otherwise the server must undo it. */
+	state[0] = '\0';
+	if (orig.op_id[0]) {
+		rc = s->ops->outbox_state(s, orig.op_id, state, sizeof state);
+		if (rc != LQ_STORE_OK && rc != LQ_STORE_NOTFOUND)
+			goto fail;
+	}
+	if (strcmp(state, "pending") == 0) {
+		rc = s->ops->outbox_mark(s, orig.op_id, "cancelled", NULL);
+		if (rc != LQ_STORE_OK)
+			goto fail;
+	} else if (orig.op_id[0] && strcmp(state, "rejected") != 0 &&
+		   strcmp(state, "conflict") != 0 && strcmp(state, "cancelled") != 0) {
+		json_t *args = lq_undo_args_to_json(orig.op_id);
+
+		res->send_after = now;
+		rc = queue_op(s, "undo", &lead, args, now, now, res->op_id);
+		if (rc != LQ_STORE_OK)
+			goto fail;
+	}
+
+	lq_os_uuid(undo.a.id);
+	memcpy(undo.a.lead_id, lead.id, LQ_UUID_SIZE);
+	undo.a.kind = LQ_ACT_STATUS_CHANGE;
+	undo.a.at = now;
+	undo.a.actor = (char *)ctx->actor_id;
+	status_subject(subject, sizeof subject, res->before.status, res->after.status);
+	undo.a.subject = subject;
+	undo.a.detail = (char *)"undo";
+	undo.a.outcome = -1;
+	memcpy(undo.op_id, res->op_id, LQ_UUID_SIZE);
+	memcpy(undo.undo_of, orig.a.id, LQ_UUID_SIZE);
+	undo.has_states = true;
+	undo.before = res->before;
+	undo.after = res->after;
+	rc = s->ops->put_activity(s, &undo);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	rc = s->ops->commit(s);
+	if (rc != LQ_STORE_OK)
+		goto fail_committed;
+	memcpy(res->activity_id, undo.a.id, LQ_UUID_SIZE);
+	goto out;
+
+fail:
+	s->ops->rollback(s);
+fail_committed:
+	set_err(err, "undo", rc, s);
+	memset(res->op_id, 0, sizeof res->op_id);
+	res->send_after = LQ_TIME_NONE;
+out:
+	lq_lead_clear(&lead);
+	lq_activity_clear(&orig.a);
+	return rc;
+}
