@@ -11,9 +11,17 @@
  *   reasons.unreachable = no_answer, wrong_number
  *   bind <key> <action>        # bind x qualify ; bind <F2> help
  *
+ * Values are UTF-8; a comment starts at a '#' that opens the line or follows
+ * a blank.  Later lines win.  `bind` lines are only stored here: the keymap
+ * checks key and action names (and reports them with the line).
  * A missing file is the defaults; a bad line is refused with "FILE:LINE: reason". */
 #ifndef LEADQ_UI_CONFIG_H
 #define LEADQ_UI_CONFIG_H
+
+/* A `#include "config.h"` in a ui/ file finds this header first (the
+ * including file's folder is searched before -I), so bring autoconf's
+ * config.h in from here: <> skips ui/ and finds the build's config.h. */
+#include <config.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,8 +46,15 @@ struct lq_config {
 	size_t nbindings;
 };
 
+/* Limits of the numeric keys. */
+#define LQ_CONFIG_UNDO_MAX 600
+#define LQ_CONFIG_ESCDELAY_MAX 1000
+
 void lq_config_defaults(struct lq_config *c);
-/* path NULL: the XDG location.  Returns 0, or -1 with "FILE:LINE: reason" in err. */
+/* Starts from the defaults (c must hold no allocations yet) and reads the
+ * file.  path NULL: the XDG location, where a missing file is the defaults;
+ * a path given explicitly must exist.  Returns 0, or -1 with
+ * "FILE:LINE: reason" (or "FILE: reason") in err and c back at the defaults. */
 int lq_config_load(struct lq_config *c, const char *path, char *err, size_t errsize);
 void lq_config_free(struct lq_config *c);
 

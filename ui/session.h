@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"      /* autoconf's */
+#include <config.h>      /* autoconf's ("config.h" here would be ui/config.h) */
 #include "leadq/calendar.h"
 #include "leadq/lead.h"
 #include "leadq/org.h"
@@ -22,7 +22,13 @@ struct lq_session_opts {
 	const char *demo_as;      /* "rep" (default), "lead", "telequal" */
 };
 
-/* A team's calendar, loaded on first use. */
+/* Team calendars are kept in one block that never moves (the calendars
+ * handed out stay valid for the whole session); past this many teams the
+ * default calendar is used. */
+#define LQ_SESSION_TEAMS_MAX 256
+
+/* A team's calendar, loaded on first use.  The entry with an empty id is
+ * the default calendar in the user's zone. */
 struct lq_session_team {
 	char id[LQ_UUID_SIZE];
 	struct lq_tz *tz;
@@ -38,13 +44,14 @@ struct lq_session {
 	struct lq_user user;            /* the cache's user (meta "user_id") */
 	struct lq_tz *user_tz;          /* the user's zone, for local times */
 	struct lq_act_ctx act;          /* actor, reasons, undo window, calendar_for */
-	struct lq_session_team *teams;
+	struct lq_session_team *teams;  /* LQ_SESSION_TEAMS_MAX slots, nteams used */
 	size_t nteams;
 	bool demo;
 };
 
 /* Opens the session: config, cache (the demo cache is created and seeded
- * with lq_seed_run() when missing or on reset), user.  Returns 0, or an exit
+ * with lq_seed_run() when missing, on reset, or when --as names another
+ * user than the one it was seeded for), user.  Returns 0, or an exit
  * code (1 runtime, 2 usage) with a one-line malloc'd reason in *err. */
 int lq_session_open(struct lq_session **out, const struct lq_session_opts *o, char **err);
 void lq_session_close(struct lq_session **s);
