@@ -1,0 +1,223 @@
+/* leadq client — what the screens share: the app's state, the screen table
+ * (tig's view_ops), handler result flags (htop's Panel.h), the pop-ups and the
+ * status bar.  Private to ui/: main() and the benchmarks use ui/app.h. */
+#ifndef LEADQ_UI_SCREEN_H
+#define LEADQ_UI_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <curses.h>
+
+#include "leadq/lead.h"
+#include "leadq/queue.h"
+#include "leadq/sla.h"
+#include "leadq/store.h"
+#include "leadq/tz.h"
+#include "ui/app.h"
+#include "ui/keymap.h"
+#include "ui/session.h"
+
+/* What a handler did; the main loop decides once what to redraw. */
+#define LQ_H_IGNORED 0x0
+#define LQ_H_HANDLED 0x1
+#define LQ_H_REDRAW  0x2   /* draw the whole screen again */
+#define LQ_H_QUIT    0x4
+
+#define LQ_MIN_COLS 80
+#define LQ_MIN_LINES 24
+
+struct lq_app;
+
+/* A screen is a table of callbacks.  key() sees a key first (with its bound
+ * action, maybe NONE) and returns LQ_H_IGNORED to let the global handler of
+ * the action run. */
+struct lq_screen_ops {
+	const char *name;
+	void (*draw)(struct lq_app *app);
+	int (*key)(struct lq_app *app, enum lq_action action, int key);
+	void (*resize)(struct lq_app *app);
+};
+extern const struct lq_screen_ops lq_screen_queue;
+extern const struct lq_screen_ops lq_screen_lead;
+extern const struct lq_screen_ops lq_screen_help;
+
+enum lq_focus { LQ_FOCUS_QUEUE, LQ_FOCUS_DETAIL, LQ_FOCUS_TIMELINE };
+
+/* One timeline entry, copied out of lq_store_timeline(). */
+struct lq_tl_entry {
+	enum lq_activity_kind kind;
+	lq_time at;
+	char *subject, *detail;
+	int outcome;
+	bool undone;
+};
+
+enum lq_popup_kind { LQ_POPUP_NONE, LQ_POPUP_PICKER, LQ_POPUP_PROMPT };
+#define LQ_POPUP_ITEMS 40
+#define LQ_PROMPT_MAX 400
+
+/* choice: the picked item, or -1 when cancelled (Esc); text: the prompt's
+ * UTF-8 text (pickers: NULL). */
+typedef void (*lq_popup_done)(struct lq_app *app, int choice, const char *text);
+typedef void (*lq_popup_changed)(struct lq_app *app, const char *text);
+
+struct lq_popup {
+	enum lq_popup_kind kind;
+	char title[160];
+	char labels[LQ_POPUP_ITEMS][96];
+	int nitems, sel;
+	wchar_t text[LQ_PROMPT_MAX + 1];
+	int len;
+	bool bottom_line;           /* a one-line prompt on the status bar (search) */
+	lq_popup_done done;
+	lq_popup_changed changed;
+	int arg;                    /* what the caller needs back (status, touch…) */
+	char lead_id[LQ_UUID_SIZE]; /* the lead the pop-up acts on */
+};
+
+#define LQ_ZONE_CACHE 32
+#define LQ_FILTER_OPEN 0
+#define LQ_FILTER_ALL 1
+#define LQ_FILTER_BREACHED 2
+#define LQ_FILTER_COUNT (3 + LQ_STATUS_COUNT)
+
+struct lq_app {
+	struct lq_session *s;
+	SCREEN *term;
+	FILE *out, *in;
+	struct lq_keymap keymap;
+	const struct lq_screen_ops *screen, *back_to;
+
+	/* The queue model. */
+	struct lq_lead_set set;
+	struct lq_queue_item *items;     /* every lead, sorted */
+	size_t nitems;
+	struct lq_queue_item *view;      /* the filtered items shown */
+	size_t nview;
+	unsigned char *marks;            /* by index in set.leads */
+	size_t nmarked;
+	enum lq_sort sort;
+	int filter_idx;
+	char search[LQ_PROMPT_MAX * 4 + 1];
+	char search_folded[LQ_PROMPT_MAX * 4 + 1];
+	struct lq_filter filter;
+	size_t cursor, top;
+	const struct lq_lead *pinned;    /* the lead of the lead screen */
+	lq_time now;
+	int n_open, n_breached, n_at_risk;
+
+	/* Screens' scroll state. */
+	enum lq_focus focus;
+	int detail_scroll, lead_scroll, help_scroll;
+
+	/* The selected lead's timeline, loaded on demand. */
+	char tl_lead[LQ_UUID_SIZE];
+	struct lq_tl_entry *tl;
+	size_t ntl;
+
+	/* Zones of leads, loaded on first use. */
+	struct { char *name; struct lq_tz *tz; } zones[LQ_ZONE_CACHE];
+	int nzones;
+
+	/* The status bar. */
+	char msg[256];
+	bool msg_error;
+	char undo_label[256];
+	lq_time undo_until;
+	int pending, held;
+
+	struct lq_popup popup;
+	lq_time last_tick;
+};
+
+/* app.c: the model. */
+void lq_app_refresh_view(struct lq_app *app, bool resort);
+const struct lq_lead *lq_app_selected(const struct lq_app *app);
+/* Re-reads one lead after an action and re-orders the queue, keeping the
+ * cursor's position. */
+void lq_app_update_lead(struct lq_app *app, const char *lead_id);
+const struct lq_lead *lq_app_find_lead(const struct lq_app *app, const char *lead_id);
+void lq_app_message(struct lq_app *app, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int lq_app_list_rows(const struct lq_app *app);
+void lq_app_sla(struct lq_app *app, const struct lq_lead *l, struct lq_sla_view *out);
+/* "2h 05m", "-1d 3h", "due 10m"; returns the colour of the state. */
+int lq_app_sla_text(struct lq_app *app, const struct lq_queue_item *it, char *buf, size_t size,
+		    const char **mark);
+const struct lq_tz *lq_app_zone(struct lq_app *app, const char *name);
+/* Loads the timeline of a lead into app->tl (cached by lead id). */
+void lq_app_load_timeline(struct lq_app *app, const char *lead_id);
+void lq_app_forget_timeline(struct lq_app *app);
+const char *lq_app_filter_label(int idx);
+void lq_app_set_screen(struct lq_app *app, const struct lq_screen_ops *screen);
+/* Dispatches one normalized key; returns LQ_H_* flags. */
+int lq_app_dispatch(struct lq_app *app, int key);
+/* One timer tick: the countdowns and the status bar follow the clock. */
+void lq_app_tick(struct lq_app *app);
+/* Draws everything into the curses screen (without flushing it). */
+void lq_app_draw(struct lq_app *app);
+
+/* Action handlers, named in LQ_ACTION_LIST (actions.c, app.c). */
+int lq_do_move(struct lq_app *app, enum lq_action a);
+int lq_do_open(struct lq_app *app, enum lq_action a);
+int lq_do_back(struct lq_app *app, enum lq_action a);
+int lq_do_focus(struct lq_app *app, enum lq_action a);
+int lq_do_status(struct lq_app *app, enum lq_action a);
+int lq_do_undo(struct lq_app *app, enum lq_action a);
+int lq_do_touch(struct lq_app *app, enum lq_action a);
+int lq_do_note(struct lq_app *app, enum lq_action a);
+int lq_do_search(struct lq_app *app, enum lq_action a);
+int lq_do_filter(struct lq_app *app, enum lq_action a);
+int lq_do_sort(struct lq_app *app, enum lq_action a);
+int lq_do_mark(struct lq_app *app, enum lq_action a);
+int lq_do_help(struct lq_app *app, enum lq_action a);
+int lq_do_redraw(struct lq_app *app, enum lq_action a);
+int lq_do_quit(struct lq_app *app, enum lq_action a);
+int lq_do_not_yet(struct lq_app *app, enum lq_action a);
+
+/* popup.c */
+void lq_popup_picker(struct lq_app *app, const char *title, const char *const *labels, int n,
+		     lq_popup_done done, int arg, const char *lead_id);
+void lq_popup_prompt(struct lq_app *app, const char *title, const char *initial, bool bottom_line,
+		     lq_popup_done done, lq_popup_changed changed, int arg, const char *lead_id);
+/* Takes a key while a pop-up is open; returns LQ_H_* flags. */
+int lq_popup_key(struct lq_app *app, int key);
+void lq_popup_draw(struct lq_app *app);
+/* Appends typed text (UTF-8) to an open prompt, as :type does. */
+int lq_popup_type(struct lq_app *app, const char *utf8);
+
+/* statusbar.c */
+void lq_statusbar_draw(struct lq_app *app);
+
+/* script.c: LEADQ_SCRIPT (share/doc/testing.md).  Returns the exit code. */
+int lq_script_run(struct lq_app *app, const char *path, char **err);
+/* Writes the screen's text, one line per row, trailing spaces trimmed. */
+int lq_screen_save(const char *path);
+
+/* Lines of text that the lead screen and the detail pane lay out. */
+struct lq_line {
+	char text[256];
+	int color;          /* enum lq_color */
+	bool bold;
+};
+/* screen_lead.c: contact data and "why now"; the timeline, newest first.
+ * Return the lines written (at most max). */
+int lq_lead_detail_lines(struct lq_app *app, const struct lq_lead *l, struct lq_line *lines,
+			 int max);
+int lq_lead_timeline_lines(struct lq_app *app, const struct lq_lead *l, struct lq_line *lines,
+			   int max);
+/* Draws lines[first…] into a box of h rows and w columns at y,x. */
+void lq_draw_lines(const struct lq_line *lines, int n, int first, int y, int x, int h, int w);
+
+/* Where the queue's detail pane goes at the current size. */
+enum lq_pane { LQ_PANE_NONE, LQ_PANE_BOTTOM, LQ_PANE_SIDE };
+enum lq_pane lq_app_pane(void);
+#define LQ_PANE_BOTTOM_ROWS 14
+#define LQ_PANE_SIDE_COLS 46
+
+/* Time in the given zone as "HH:MM" or "YYYY-MM-DD HH:MM" (with_date). */
+void lq_app_format_local(const struct lq_tz *tz, lq_time t, bool with_date, char *buf,
+			 size_t size);
+
+#endif

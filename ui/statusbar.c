@@ -1,0 +1,41 @@
+/* leadq client — the status bar: the result of the last action with its undo
+ * countdown, errors, and the state of the cache ("local cache · 3 pending"). */
+#include "config.h"
+
+#include <string.h>
+
+#include "leadq/i18n.h"
+#include "ui/draw.h"
+#include "ui/screen.h"
+
+void lq_statusbar_draw(struct lq_app *app)
+{
+	char left[384], right[128];
+	attr_t attr = lq_attr(LQ_C_STATUS);
+	int y = LINES - 1, rw;
+	char keys[64];
+
+	if (app->msg[0]) {
+		snprintf(left, sizeof left, " %s", app->msg);
+		if (app->msg_error)
+			attr = lq_attr(LQ_C_ERROR) | A_REVERSE;
+	} else if (app->undo_label[0] && app->now < app->undo_until) {
+		long left_s = (long)(app->undo_until - app->now);
+
+		snprintf(left, sizeof left, _(" %s · z to undo (%ld s)"), app->undo_label, left_s);
+	} else if (app->pending > 0) {
+		snprintf(left, sizeof left,
+			 P_(" local cache · %d pending", " local cache · %d pending", app->pending),
+			 app->pending);
+	} else {
+		snprintf(left, sizeof left, "%s", _(" local cache · all saved"));
+	}
+	lq_keymap_keys(&app->keymap, LQ_ACTION_HELP, keys, sizeof keys);
+	if (strchr(keys, ','))
+		*strchr(keys, ',') = '\0';
+	snprintf(right, sizeof right, _("%s help "), keys[0] ? keys : "?");
+	rw = lq_text_width(right);
+	lq_draw_fill(y, 0, COLS, attr);
+	lq_draw_str(y, 0, COLS - rw - 1, left, attr);
+	lq_draw_str(y, COLS - rw, rw, right, attr);
+}
