@@ -6,13 +6,12 @@
 
 #include <stdbool.h>
 
-#include <config.h>      /* autoconf's ("config.h" here would be ui/config.h) */
 #include "leadq/calendar.h"
 #include "leadq/lead.h"
 #include "leadq/org.h"
 #include "leadq/store.h"
 #include "leadq/tz.h"
-#include "ui/config.h"
+#include "ui/conf.h"
 
 struct lq_session_opts {
 	const char *db_path;      /* --db: a cache file; overrides the rest */

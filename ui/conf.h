@@ -15,13 +15,8 @@
  * a blank.  Later lines win.  `bind` lines are only stored here: the keymap
  * checks key and action names (and reports them with the line).
  * A missing file is the defaults; a bad line is refused with "FILE:LINE: reason". */
-#ifndef LEADQ_UI_CONFIG_H
-#define LEADQ_UI_CONFIG_H
-
-/* A `#include "config.h"` in a ui/ file finds this header first (the
- * including file's folder is searched before -I), so bring autoconf's
- * config.h in from here: <> skips ui/ and finds the build's config.h. */
-#include <config.h>
+#ifndef LEADQ_UI_CONF_H
+#define LEADQ_UI_CONF_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* leadq client — the configuration file (format in ui/config.h). */
+/* leadq client — the configuration file (format in ui/conf.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include "leadq/lead.h"
 #include "leadq/os.h"
 #include "leadq/text.h"
-#include "ui/config.h"
+#include "ui/conf.h"
 
 void lq_config_defaults(struct lq_config *c)
 {
