@@ -572,7 +572,7 @@ static enum lq_store_rc sq_open(const char *path, struct lq_store **out, char **
 	 * error here, naming the file. */
 	rc = exec_sql(q, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
 		      "PRAGMA journal_mode = WAL; PRAGMA cache_size = -16384; "
-		      "PRAGMA mmap_size = 268435456");
+		      "PRAGMA mmap_size = 0");
 	if (rc == LQ_STORE_OK)
 		rc = migrate(q);
 	if (rc != LQ_STORE_OK)
