@@ -59,7 +59,13 @@ static void acted(struct lq_app *app, const struct lq_act_result *res, const cha
 	snprintf(app->undo_label, sizeof app->undo_label, "%s → %s", lead_name(l), what);
 	app->undo_until = res->send_after;
 	app->msg[0] = '\0';
+	size_t row = app->cursor;
 	lq_app_update_lead(app, res->lead_id);
+	/* A rep works the queue top-down: after acting on a lead the cursor
+	 * stays on its row, on the lead that moved up into it, rather than
+	 * following the lead to wherever it now sorts.  (Undo brings it back.) */
+	if (!app->pinned)
+		app->cursor = row < app->nview ? row : (app->nview ? app->nview - 1 : 0);
 }
 
 static void apply_change(struct lq_app *app, const char *lead_id, const struct lq_change *ch,

@@ -106,6 +106,31 @@ check "lead screen: shows the note" grep -qF "Llamar el martes" "$TEST_DIR/lead.
 check "lead screen: shows the call" grep -q "call (" "$TEST_DIR/lead.txt"
 check "lead screen: why now" grep -q "^ Why now" "$TEST_DIR/lead.txt"
 
+# --- after a touch the cursor stays on its row ------------------------------
+# The third and fourth rows are new leads waiting for first contact; a call
+# moves the third into the cadence group, further down.  The cursor must
+# stay on row three, now the old fourth lead, so q qualifies that one.
+demo_list >"$TEST_DIR/rows.tsv"
+third_id=$(sed -n 4p "$TEST_DIR/rows.tsv" | cut -f1)
+fourth_id=$(sed -n 5p "$TEST_DIR/rows.tsv" | cut -f1)
+check "rows 3 and 4 are new leads (the fixture this check needs)" \
+	test "$(status_of "$third_id") $(status_of "$fourth_id")" = "new new"
+run_script 80x24 <<EOF2 || finish
+<Down>
+<Down>
+c
+2
+q
+EOF2
+check "touch: the called lead is working" test "$(status_of "$third_id")" = working
+check "touch: the cursor stayed on its row (next lead qualified)" \
+	test "$(status_of "$fourth_id")" = qualified
+run_script 80x24 <<EOF2 || finish
+z
+z
+EOF2
+check "z z: both undone" test "$(status_of "$third_id") $(status_of "$fourth_id")" = "new new"
+
 # --- bindings from the config ----------------------------------------------
 mkdir -p "$XDG_CONFIG_HOME/leadq"
 printf 'bind x qualify\nbind <F2> help\n' >"$XDG_CONFIG_HOME/leadq/config"
