@@ -1636,19 +1636,6 @@ static int lead_activities(struct gen *g, const struct rep *owner, enum source s
 	return 0;
 }
 
-static void lead_reset(struct lq_lead *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->mql_at = LQ_TIME_NONE;
-	l->first_touch_at = LQ_TIME_NONE;
-	l->last_touch_at = LQ_TIME_NONE;
-	l->sla_first_due = LQ_TIME_NONE;
-	l->sla_cadence_due = LQ_TIME_NONE;
-	l->next_touch_due = LQ_TIME_NONE;
-	l->next_appt_at = LQ_TIME_NONE;
-	l->updated_at = LQ_TIME_NONE;
-}
-
 static int one_lead(struct gen *g, int index)
 {
 	struct rng *r = &g->rng;
@@ -1659,7 +1646,7 @@ static int one_lead(struct gen *g, int index)
 	enum source src;
 	int rc;
 
-	lead_reset(l);
+	lq_lead_init(l);
 	rng_uuid(r, l->id);
 	snprintf(g->b_ext, sizeof(g->b_ext), "ma-%07d", index + 1);
 	l->external_id = g->b_ext;
