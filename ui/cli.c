@@ -231,9 +231,10 @@ static int scan_args(const char *cmd, int argc, char **argv, const struct opt_sp
 	return 0;
 }
 
-static int bad_value(const char *opt, const char *value, const char *expected)
+/* what: the option ("--format") or the argument ("STATUS") at fault. */
+static int bad_value(const char *what, const char *value, const char *expected)
 {
-	error_line(_("--%s: '%s' is not one of: %s"), opt, value, expected);
+	error_line(_("%s: '%s' is not one of: %s"), what, value, expected);
 	return 2;
 }
 
@@ -257,25 +258,28 @@ static int parse_status_list(struct lq_cli_cmd *c, const char *value)
 		p += n + 1;
 	}
 bad:
-	return bad_value("status", value,
+	return bad_value("--status", value,
 			 "new, working, qualified, recycle, junk, unreachable, opportunity, won, lost");
 }
 
 static int on_opt(struct lq_cli_cmd *c, const char *name, const char *value)
 {
+	char opt[40];
+
+	snprintf(opt, sizeof opt, "--%s", name);
 	if (strcmp(name, "format") == 0) {
 		if (strcmp(value, "json") == 0)
 			c->json = true;
 		else if (strcmp(value, c->verb == V_LIST ? "tsv" : "text") == 0)
 			c->json = false;
 		else
-			return bad_value(name, value, c->verb == V_LIST ? "tsv, json" : "text, json");
+			return bad_value(opt, value, c->verb == V_LIST ? "tsv, json" : "text, json");
 		return 0;
 	}
 	if (strcmp(name, "sort") == 0) {
 		int s = lq_sort_parse(value);
 		if (s < 0)
-			return bad_value(name, value, "priority, score, age, company, source");
+			return bad_value(opt, value, "priority, score, age, company, source");
 		c->sort = (enum lq_sort)s;
 		return 0;
 	}
@@ -303,7 +307,7 @@ static int on_opt(struct lq_cli_cmd *c, const char *name, const char *value)
 	if (strcmp(name, "outcome") == 0) {
 		int o = lq_outcome_parse(value);
 		if (o < 0)
-			return bad_value(name, value, "connected, voicemail, no_answer, wrong_number, sent");
+			return bad_value(opt, value, "connected, voicemail, no_answer, wrong_number, sent");
 		c->outcome = (enum lq_outcome)o;
 		return 0;
 	}
@@ -395,7 +399,7 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		if (rc == 0) {
 			int st = lq_status_parse(words[1]);
 			if (st < 0) {
-				rc = bad_value("status", words[1],
+				rc = bad_value("STATUS", words[1],
 					       "new, working, qualified, recycle, junk, unreachable, opportunity, won, lost");
 			} else {
 				c->status = (enum lq_status)st;
@@ -411,7 +415,7 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		if (rc == 0) {
 			int t = lq_touch_parse(words[1]);
 			if (t < 0)
-				rc = bad_value("touch", words[1], "call, email, meeting, message");
+				rc = bad_value("KIND", words[1], "call, email, meeting, message");
 			else
 				c->touch = (enum lq_touch)t;
 		}

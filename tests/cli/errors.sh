@@ -28,13 +28,14 @@ usage "an unknown command" "frobnicate" frobnicate
 usage "--as without --demo" "--demo" --as lead list
 usage "--as with a bad role" "boss" --demo --as boss list
 usage "--db without a value" "--db" --db
-usage "list --format xml" "xml" --demo list --format xml
+usage "list --format xml" "--format: 'xml'" --demo list --format xml
 usage "list --sort by name" "name" --demo list --sort name
 usage "list --status bogus" "bogus" --demo list --status new,bogus
 usage "list with an extra word" "extra" --demo list extra
 usage "set without a status" "usage" --demo set 1234
 usage "touch without --outcome" "--outcome" --demo touch 1234 call
-usage "touch with a bad kind" "fax" --demo touch 1234 fax --outcome sent
+usage "touch with a bad kind" "KIND: 'fax'" --demo touch 1234 fax --outcome sent
+usage "set with a bad status" "STATUS: 'frobnicate'" --demo set 1234 frobnicate
 usage "touch with a bad outcome" "maybe" --demo touch 1234 call --outcome maybe
 usage "note without text" "usage" --demo note 1234
 usage "undo with a word" "now" --demo undo now
