@@ -51,7 +51,7 @@ static int list_width(void)
 
 static void draw_header(struct lq_app *app)
 {
-	char left[256], right[256];
+	char left[256], right[256], counts[160];
 	const struct lq_user *u = &app->s->user;
 	attr_t attr = lq_attr(LQ_C_HEADER);
 	int rw;
@@ -62,17 +62,17 @@ static void draw_header(struct lq_app *app)
 	lq_strlcpy_utf8(trimmed, app->search, sizeof trimmed);
 	const char *who = u->name && *u->name ? u->name : (u->login ? u->login : "leadq");
 
-	if (wide)
-		snprintf(left, sizeof left, _(" %s (%s) · open %d · breached %d · at risk %d"), who,
-			 _(lq_role_label(u->role)), app->n_open, app->n_breached, app->n_at_risk);
-	else
-		snprintf(left, sizeof left, _(" %s · open %d · breached %d · at risk %d"), who,
-			 app->n_open, app->n_breached, app->n_at_risk);
+	snprintf(counts, sizeof counts, _("open %d · breached %d · at risk %d"), app->n_open,
+		 app->n_breached, app->n_at_risk);
 	if (app->nmarked) {
-		size_t len = strlen(left);
+		size_t len = strlen(counts);
 
-		snprintf(left + len, sizeof left - len, _(" · marked %zu"), app->nmarked);
+		snprintf(counts + len, sizeof counts - len, _(" · marked %zu"), app->nmarked);
 	}
+	if (wide)
+		snprintf(left, sizeof left, " %s (%s) · %s", who, _(lq_role_label(u->role)), counts);
+	else
+		snprintf(left, sizeof left, " %s · %s", who, counts);
 	if (wide)
 		snprintf(right, sizeof right, _("sort: %s · filter: %s%s%s "),
 			 _(lq_sort_label(app->sort)), lq_app_filter_label(app->filter_idx),
@@ -85,6 +85,10 @@ static void draw_header(struct lq_app *app)
 	lq_draw_fill(0, 0, COLS, attr);
 	if (rw > COLS / 2)
 		rw = COLS / 2;
+	/* The counts matter more than the user's own name: drop the name
+	 * before the counts would be cut (long names, longer languages). */
+	if (lq_text_width(left) > COLS - rw - 1)
+		snprintf(left, sizeof left, " %s", counts);
 	lq_draw_str(0, 0, COLS - rw - 1, left, attr);
 	lq_draw_text(0, COLS - rw, rw, right, attr, LQ_ALIGN_RIGHT);
 }
