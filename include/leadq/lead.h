@@ -101,6 +101,9 @@ int lq_activity_parse(const char *wire);
 
 /* Open statuses are the ones a rep still works (new, working). */
 bool lq_status_is_open(enum lq_status s);
+/* Leads a rep still calls or writes to: the open ones, and accepted leads
+ * and opportunities (touches there are history only: no SLA clock runs). */
+bool lq_status_takes_touches(enum lq_status s);
 /* recycle, junk and unreachable need a reason code. */
 bool lq_status_needs_reason(enum lq_status s);
 /* Whether a user may move a lead from -> to (re-qualification to new is
@@ -230,8 +233,9 @@ const char *lq_lead_error_message(enum lq_lead_error e); /* msgid */
  *  status: moves status/reason (reason required and known for recycle, junk,
  *          unreachable; must be empty for the others);
  *  touch:  touches++, first_touch_at (first time), last_touch_at; a new lead
- *          becomes working; only open leads (new, working) take touches,
- *          else CLOSED; calls on do-not-contact leads are refused;
+ *          becomes working; only leads that take touches (new, working,
+ *          qualified, opportunity) do, else CLOSED; calls on
+ *          do-not-contact leads are refused;
  *  note:   nothing on the lead; an empty or blank text is EMPTY_NOTE.
  * reasons NULL means the defaults; before may be NULL.
  * Saves the state before the change in *before (for undo).  The lead is left

@@ -156,6 +156,11 @@ bool lq_status_is_open(enum lq_status s)
 	return s == LQ_STATUS_NEW || s == LQ_STATUS_WORKING;
 }
 
+bool lq_status_takes_touches(enum lq_status s)
+{
+	return lq_status_is_open(s) || s == LQ_STATUS_QUALIFIED || s == LQ_STATUS_OPPORTUNITY;
+}
+
 bool lq_status_needs_reason(enum lq_status s)
 {
 	return s == LQ_STATUS_RECYCLED || s == LQ_STATUS_JUNK || s == LQ_STATUS_UNREACHABLE;
@@ -545,7 +550,7 @@ static enum lq_lead_error check_touch(const struct lq_lead *lead, const struct l
 {
 	if (!lq_touch_outcome_valid(c->touch, c->outcome))
 		return LQ_LEAD_EBAD_OUTCOME;
-	if (!lq_status_is_open(lead->status))
+	if (!lq_status_takes_touches(lead->status))
 		return LQ_LEAD_ECLOSED;
 	if (c->touch == LQ_TOUCH_CALL && lead->do_not_contact)
 		return LQ_LEAD_EDO_NOT_CONTACT;

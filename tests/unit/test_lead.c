@@ -380,11 +380,15 @@ static void test_touch_closed_and_do_not_contact(void **state)
 
 	(void)state;
 	for (s = 0; s < LQ_STATUS_COUNT; s++) {
-		enum lq_lead_error want = (s == N || s == W) ? LQ_LEAD_EOK : LQ_LEAD_ECLOSED;
+		bool takes = s == N || s == W || s == Q || s == O;
+		enum lq_lead_error want = takes ? LQ_LEAD_EOK : LQ_LEAD_ECLOSED;
 
 		lead_in(&l, (enum lq_status)s);
 		assert_int_equal(lq_lead_apply(&l, NULL, &call, NULL), want);
 		assert_int_equal(l.touches, want == LQ_LEAD_EOK ? 1 : 0);
+		/* Only a new lead moves (to working); accepted leads keep their status. */
+		assert_int_equal(l.status, s == N ? W : s);
+		assert_int_equal(lq_status_takes_touches((enum lq_status)s), takes);
 		if (want != LQ_LEAD_EOK) {
 			assert_int_equal(l.status, s);
 			assert_true(l.first_touch_at == LQ_TIME_NONE);
