@@ -10,5 +10,8 @@ struct lq_migration {
 
 extern const struct lq_migration lq_migrations[];
 extern const int lq_migrations_count;
+/* The server's (share/sql/server), for src/store/srv_sqlite.c. */
+extern const struct lq_migration lq_srv_migrations[];
+extern const int lq_srv_migrations_count;
 
 #endif

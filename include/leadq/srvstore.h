@@ -1,0 +1,163 @@
+/* leadq — the server's storage (leadqd): users, teams, tokens, API keys,
+ * leads, activities, applied ops, the change feed and the audit log.
+ *
+ * One interface over backends (sqlite now: src/store/srv_sqlite.c;
+ * PostgreSQL later), dispatched through an operations table
+ * (src/store/srv_private.h) like the client cache's store.  A handle is one
+ * connection: not for two threads at once. */
+#ifndef LEADQ_SRVSTORE_H
+#define LEADQ_SRVSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leadq/lead.h"
+#include "leadq/org.h"
+#include "leadq/store.h"
+#include "leadq/time.h"
+#include "leadq/uuid.h"
+
+struct lq_srv_store;
+
+/* Opens (creating if missing) a server database: WAL, foreign keys,
+ * synchronous=FULL, schema migrated (share/sql/server).  *err malloc'd. */
+enum lq_store_rc lq_srv_open(const char *path, struct lq_srv_store **out, char **err);
+void lq_srv_close(struct lq_srv_store **s);
+const char *lq_srv_errmsg(const struct lq_srv_store *s);
+
+/* Nestable like lq_store_begin(): outermost BEGIN IMMEDIATE. */
+enum lq_store_rc lq_srv_begin(struct lq_srv_store *s);
+enum lq_store_rc lq_srv_commit(struct lq_srv_store *s);
+void lq_srv_rollback(struct lq_srv_store *s);
+
+/* "epoch" (made at init)…; get: *value malloc'd, NOTFOUND when unset. */
+enum lq_store_rc lq_srv_meta_get(struct lq_srv_store *s, const char *key, char **value);
+enum lq_store_rc lq_srv_meta_set(struct lq_srv_store *s, const char *key, const char *value);
+
+/* Teams.  put upserts and bumps the version; routing NULL keeps "direct". */
+enum lq_store_rc lq_srv_team_put(struct lq_srv_store *s, const struct lq_team *t,
+				 const char *routing);
+/* By id, or by name when by_name. */
+enum lq_store_rc lq_srv_team_get(struct lq_srv_store *s, const char *key, bool by_name,
+				 struct lq_team *out, int64_t *version);
+/* The first team made (intake's default), NOTFOUND when none. */
+enum lq_store_rc lq_srv_team_first(struct lq_srv_store *s, struct lq_team *out);
+
+/* Users.  put upserts (not the password) and bumps the version. */
+enum lq_store_rc lq_srv_user_put(struct lq_srv_store *s, const struct lq_user *u);
+/* By id, or by login when by_login; password_hash (may be NULL) gets a
+ * malloc'd copy or NULL when the user has none. */
+enum lq_store_rc lq_srv_user_get(struct lq_srv_store *s, const char *key, bool by_login,
+				 struct lq_user *out, int64_t *version, char **password_hash);
+typedef int (*lq_srv_user_cb)(void *ctx, const struct lq_user *u);
+enum lq_store_rc lq_srv_user_each(struct lq_srv_store *s, lq_srv_user_cb cb, void *ctx);
+enum lq_store_rc lq_srv_user_set_password(struct lq_srv_store *s, const char *id,
+					  const char *hash);
+/* The first active team lead of a team (by login), NOTFOUND when none. */
+enum lq_store_rc lq_srv_team_lead(struct lq_srv_store *s, const char *team_id,
+				  struct lq_user *out);
+
+/* Tokens and API keys by the hex SHA-256 of their text. */
+enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,
+				  const char *user_id, lq_time now);
+/* The user of a live token (not revoked, user active); NOTFOUND otherwise. */
+enum lq_store_rc lq_srv_token_user(struct lq_srv_store *s, const char *hash,
+				   char user_id[LQ_UUID_SIZE]);
+enum lq_store_rc lq_srv_tokens_revoke(struct lq_srv_store *s, const char *user_id,
+				      lq_time now, int *count);
+enum lq_store_rc lq_srv_key_add(struct lq_srv_store *s, const char *hash, const char *name,
+				lq_time now);
+/* The key's name into name[size]; NOTFOUND when unknown or revoked. */
+enum lq_store_rc lq_srv_key_check(struct lq_srv_store *s, const char *hash,
+				  char *name, size_t size);
+
+/* Leads.  status_version: the version at which owner or status last
+ * changed (may be NULL on get). */
+enum lq_store_rc lq_srv_lead_put(struct lq_srv_store *s, const struct lq_lead *l,
+				 int64_t status_version);
+enum lq_store_rc lq_srv_lead_get(struct lq_srv_store *s, const char *id, struct lq_lead *out,
+				 int64_t *status_version);
+/* A lead with this email (case-insensitive) or external id (either may be
+ * NULL or ""), NOTFOUND when none. */
+enum lq_store_rc lq_srv_lead_find(struct lq_srv_store *s, const char *email,
+				  const char *external_id, char id[LQ_UUID_SIZE]);
+
+/* Activities, with the op that made them and the lead's states around it. */
+struct lq_srv_activity {
+	struct lq_activity a;
+	int64_t version;
+	char op_id[LQ_UUID_SIZE];       /* "" when none */
+	char undo_of[LQ_UUID_SIZE];     /* the activity an undo record undid, or "" */
+	bool has_states;
+	struct lq_lead_state before, after;
+};
+void lq_srv_activity_init(struct lq_srv_activity *r);
+void lq_srv_activity_clear(struct lq_srv_activity *r);
+/* Upsert; the version is r->version. */
+enum lq_store_rc lq_srv_activity_put(struct lq_srv_store *s, const struct lq_srv_activity *r);
+enum lq_store_rc lq_srv_activity_get(struct lq_srv_store *s, const char *id,
+				     struct lq_srv_activity *out);
+/* The activity an op made (not an undo record), NOTFOUND when none. */
+enum lq_store_rc lq_srv_activity_by_op(struct lq_srv_store *s, const char *op_id,
+				       struct lq_srv_activity *out);
+
+/* Applied ops. */
+struct lq_srv_op {
+	char user_id[LQ_UUID_SIZE];
+	char hash[65];
+	char *result;                   /* JSON text, malloc'd */
+};
+enum lq_store_rc lq_srv_op_get(struct lq_srv_store *s, const char *id, struct lq_srv_op *out);
+enum lq_store_rc lq_srv_op_put(struct lq_srv_store *s, const char *id, const char *user_id,
+			       const char *hash, const char *result, lq_time now);
+
+/* The change feed. */
+struct lq_srv_feed {
+	int64_t seq;                    /* set by feed_page */
+	const char *type;               /* "lead", "activity", "user", "team" */
+	const char *entity_id;
+	const char *lead_id;            /* activities */
+	const char *owner_id, *team_id; /* after the change */
+	const char *prev_owner_id, *prev_team_id; /* a lead's before a reassignment */
+};
+enum lq_store_rc lq_srv_feed_add(struct lq_srv_store *s, const struct lq_srv_feed *f,
+				 int64_t *seq);
+/* The newest seq (0 when empty). */
+enum lq_store_rc lq_srv_feed_last(struct lq_srv_store *s, int64_t *seq);
+
+/* Who asks: the scope of the change feed and of ops (DESIGN §7). */
+struct lq_srv_scope {
+	enum lq_role role;
+	const char *user_id;
+	const char *team_id;            /* NULL when in no team */
+};
+/* Whether a lead owned by owner_id in team_id is in the scope: a rep or a
+ * telequal agent their own leads, a team lead their team's, admin all. */
+bool lq_srv_scope_sees_lead(const struct lq_srv_scope *sc, const char *owner_id,
+			    const char *team_id);
+/* Whether a user or team row (team_id the user's team or the team itself,
+ * entity_id the user or team) is in the scope: one's own team and its
+ * users, oneself; admin all. */
+bool lq_srv_scope_sees_org(const struct lq_srv_scope *sc, const char *entity_id,
+			   const char *team_id);
+
+/* Feed rows after since that may concern the scope (lq_srv_scope_sees_*
+ * of the row, or of its prev_* for removals), in order, at most limit.
+ * The callback's strings live during the call; a non-zero return stops.
+ * *last is the seq of the last row read (since when none). */
+typedef int (*lq_srv_feed_cb)(void *ctx, const struct lq_srv_feed *row);
+enum lq_store_rc lq_srv_feed_page(struct lq_srv_store *s, const struct lq_srv_scope *sc,
+				  int64_t since, int limit, lq_srv_feed_cb cb, void *ctx,
+				  int64_t *last);
+
+/* The audit log: who (a user id or "key:NAME" or "admin"), action, the
+ * entity, and JSON texts before/after (may be NULL). */
+enum lq_store_rc lq_srv_audit_add(struct lq_srv_store *s, const char *who, const char *action,
+				  const char *entity_type, const char *entity_id,
+				  const char *before, const char *after, lq_time now);
+
+/* Runs backend-specific statements (tests, maintenance). */
+enum lq_store_rc lq_srv_exec(struct lq_srv_store *s, const char *sql);
+
+#endif

@@ -1,0 +1,862 @@
+/* leadq — leadqd's command line: a table of commands (name, usage, exec),
+ * as tmux's cmd-*.c; `serve` is one row, the admin subcommands the others.
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "leadq/codec.h"
+#include "leadq/i18n.h"
+#include "leadq/mem.h"
+#include "leadq/os.h"
+#include "leadq/seed.h"
+#include "server/server.h"
+
+#define DEFAULT_CONFIG "/etc/leadq/leadqd.conf"
+#define OPT_MAX 16
+#define POS_MAX 4
+
+/* Parsed options of one command: --name VALUE, --name=VALUE, or a flag. */
+struct opts {
+	const char *name[OPT_MAX];
+	const char *value[OPT_MAX];
+	int n;
+	const char *pos[POS_MAX];
+	int npos;
+	char *db;                       /* resolved: --db, LEADQD_DB, the config */
+	char *listen, *max_body;        /* from the config */
+};
+
+struct cmd {
+	const char *name;               /* "user add" */
+	const char *usage;              /* arguments after the name */
+	const char *options;            /* "name:,role:,password-stdin" (':' takes a value) */
+	int npos;                       /* positional arguments required */
+	int (*exec)(struct opts *o);
+};
+
+static const char *cmd_name = "leadqd";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "leadqd %s: ", cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return SRV_EXIT_USAGE;
+}
+
+static int failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int failure(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "leadqd %s: ", cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return SRV_EXIT_FAIL;
+}
+
+static const char *opt(const struct opts *o, const char *name)
+{
+	int i;
+
+	for (i = o->n - 1; i >= 0; i--)
+		if (strcmp(o->name[i], name) == 0)
+			return o->value[i];
+	return NULL;
+}
+
+/* Whether spec ("a:,b") has name; *takes_value when it ends in ':'. */
+static bool spec_has(const char *spec, const char *name, size_t len, bool *takes_value)
+{
+	const char *p = spec;
+
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		bool val = n > 0 && p[n - 1] == ':';
+
+		if ((val ? n - 1 : n) == len && strncmp(p, name, len) == 0) {
+			*takes_value = val;
+			return true;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o)
+{
+	char spec[256];
+	int i;
+
+	snprintf(spec, sizeof spec, "db:,config:,%s", c->options);
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--", 2) == 0 && a[2]) {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			bool takes;
+
+			if (!spec_has(spec, name, len, &takes))
+				return usage_error(_("unknown option '%s' (see --help)"), a);
+			if (o->n == OPT_MAX)
+				return usage_error(_("too many options"));
+			o->name[o->n] = name;
+			if (takes && eq) {
+				o->value[o->n] = eq + 1;
+			} else if (takes) {
+				if (i + 1 >= argc)
+					return usage_error(_("option '%s' needs a value"), a);
+				o->value[o->n] = argv[++i];
+			} else if (eq) {
+				return usage_error(_("option '--%.*s' takes no value"), (int)len, name);
+			} else {
+				o->value[o->n] = "1";
+			}
+			/* Terminate the name in place of '=' without writing argv. */
+			if (eq) {
+				static char names[OPT_MAX][64];
+
+				snprintf(names[o->n], sizeof names[o->n], "%.*s", (int)len, name);
+				o->name[o->n] = names[o->n];
+			}
+			o->n++;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error(_("unknown option '%s' (see --help)"), a);
+		} else {
+			if (o->npos == POS_MAX || o->npos >= c->npos)
+				return usage_error(_("unexpected argument '%s'"), a);
+			o->pos[o->npos++] = a;
+		}
+	}
+	if (o->npos < c->npos)
+		return usage_error(_("missing argument (usage: leadqd %s %s)"), c->name, c->usage);
+	return 0;
+}
+
+/* Reads "key = value" lines; the keys db, listen and max_body. */
+static int read_config(const char *path, struct opts *o, bool must_exist)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0;
+
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		return failure("%s: %s", path, strerror(errno));
+	}
+	while (fgets(line, sizeof line, f)) {
+		char *p = line, *eq, *key_end, *val, *end;
+		char **slot;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == '\0')
+			continue;
+		eq = strchr(p, '=');
+		if (!eq) {
+			fclose(f);
+			return usage_error(_("%s:%d: expected key = value"), path, lineno);
+		}
+		key_end = eq;
+		while (key_end > p && (key_end[-1] == ' ' || key_end[-1] == '\t'))
+			key_end--;
+		*key_end = '\0';
+		val = eq + 1;
+		while (*val == ' ' || *val == '\t')
+			val++;
+		end = val + strlen(val);
+		while (end > val && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+			*--end = '\0';
+		if (strcmp(p, "db") == 0)
+			slot = &o->db;
+		else if (strcmp(p, "listen") == 0)
+			slot = &o->listen;
+		else if (strcmp(p, "max_body") == 0)
+			slot = &o->max_body;
+		else {
+			fclose(f);
+			return usage_error(_("%s:%d: unknown key '%s'"), path, lineno, p);
+		}
+		free(*slot);
+		*slot = strdup(val);
+	}
+	fclose(f);
+	return 0;
+}
+
+static int resolve_db(struct opts *o)
+{
+	const char *config = opt(o, "config");
+	const char *db = opt(o, "db");
+	const char *env = getenv("LEADQD_DB");
+	int rc = read_config(config ? config : DEFAULT_CONFIG, o, config != NULL);
+
+	if (rc)
+		return rc;
+	if (db || (env && *env)) {
+		free(o->db);
+		o->db = strdup(db ? db : env);
+	}
+	if (!o->db || !*o->db)
+		return usage_error(_("no database: give --db DB, LEADQD_DB or a config with db = DB"));
+	return 0;
+}
+
+/* Opens the server state (database and epoch) for an admin command. */
+static struct srv *state(struct opts *o)
+{
+	static struct srv S;
+
+	if (srv_state_open(&S, o->db) != 0)
+		return NULL;
+	return &S;
+}
+
+static int store_failure(struct srv *S, const char *what)
+{
+	int rc = failure("%s: %s", what, lq_srv_errmsg(S->db));
+
+	lq_srv_rollback(S->db);
+	return rc;
+}
+
+/* A user or team row in the feed and the audit log, in the open transaction. */
+static enum lq_store_rc record_org(struct srv *S, const char *type, const char *id,
+				   const char *team_id, const char *action, json_t *after)
+{
+	struct lq_srv_feed f = { 0, type, id, NULL, NULL, team_id, NULL, NULL };
+	char *text = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	enum lq_store_rc rc;
+	int64_t seq;
+
+	json_decref(after);
+	rc = lq_srv_feed_add(S->db, &f, &seq);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_audit_add(S->db, "admin", action, type, id, NULL, text, lq_os_now());
+	free(text);
+	return rc;
+}
+
+static bool read_password(char *buf, size_t size)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, stdin))
+		return false;
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return n > 0;
+}
+
+/* --- the commands ---------------------------------------------------------------- */
+
+static int exec_init(struct opts *o)
+{
+	struct srv *S = state(o);
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	printf(_("initialized %s (epoch %s)\n"), o->db, S->epoch);
+	srv_state_close(S);
+	return SRV_EXIT_OK;
+}
+
+static int exec_serve(struct opts *o)
+{
+	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90 };
+	const char *listen = opt(o, "listen") ? opt(o, "listen") : o->listen;
+	const char *max_body = opt(o, "max-body") ? opt(o, "max-body") : o->max_body;
+	const char *conns = opt(o, "max-connections");
+	char *end;
+
+	if (listen)
+		so.listen = listen;
+	if (max_body) {
+		unsigned long long v = strtoull(max_body, &end, 10);
+
+		if (*end || end == max_body || v < 1024 || v > (1ull << 32))
+			return usage_error(_("--max-body '%s': expected bytes, 1024 or more"), max_body);
+		so.max_body = (size_t)v;
+	}
+	if (conns) {
+		unsigned long v = strtoul(conns, &end, 10);
+
+		if (*end || end == conns || v < 1 || v > 65536)
+			return usage_error(_("--max-connections '%s': expected 1..65536"), conns);
+		so.max_connections = (unsigned)v;
+	}
+	return srv_serve(&so);
+}
+
+static int exec_user_add(struct opts *o)
+{
+	const char *login = o->pos[0], *name = opt(o, "name"), *role = opt(o, "role");
+	const char *team = opt(o, "team"), *tz = opt(o, "tz");
+	struct lq_user u;
+	struct lq_team t;
+	struct srv *S;
+	char pw[1024], hash[SRV_PWHASH_SIZE];
+	bool with_pw = opt(o, "password-stdin") != NULL, have_team = false;
+	int rc = SRV_EXIT_OK;
+	enum lq_store_rc src;
+
+	if (!name || !*name)
+		return usage_error(_("--name NAME is required"));
+	if (!role || lq_role_parse(role) < 0)
+		return usage_error(_("--role: expected rep, lead, telequal or admin"));
+	if (with_pw && !read_password(pw, sizeof pw))
+		return failure(_("no password on standard input"));
+	S = state(o);
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lq_user_init(&u);
+	lq_team_init(&t);
+	if (team) {
+		src = lq_srv_team_get(S->db, team, true, &t, NULL);
+		if (src == LQ_STORE_NOTFOUND)
+			src = lq_srv_team_get(S->db, team, false, &t, NULL);
+		if (src == LQ_STORE_NOTFOUND) {
+			rc = failure(_("--team: no team '%s' (add it with leadqd team add)"), team);
+			goto out;
+		}
+		if (src != LQ_STORE_OK) {
+			rc = failure("%s", lq_srv_errmsg(S->db));
+			goto out;
+		}
+		have_team = true;
+	}
+	src = lq_srv_user_get(S->db, login, true, &u, NULL, NULL);
+	if (src == LQ_STORE_OK) {
+		rc = failure(_("a user '%s' exists already"), login);
+		goto out;
+	}
+	lq_user_clear(&u);
+	lq_os_uuid(u.id);
+	u.role = (enum lq_role)lq_role_parse(role);
+	if (!lq_lead_set_str(&u.login, login) || !lq_lead_set_str(&u.name, name) ||
+	    !lq_lead_set_str(&u.tz, tz ? tz : have_team && t.tz ? t.tz : "UTC") ||
+	    (have_team && !lq_lead_set_str(&u.team_id, t.id))) {
+		rc = failure(_("out of memory"));
+		goto out;
+	}
+	if (tz) {
+		char *err = NULL;
+
+		if (!srv_zone(S, tz, &err)) {
+			rc = failure("--tz: %s", err ? err : tz);
+			free(err);
+			goto out;
+		}
+	}
+	if (with_pw && !srv_password_hash(pw, hash)) {
+		rc = failure(_("out of memory"));
+		goto out;
+	}
+	if (lq_srv_begin(S->db) != LQ_STORE_OK ||
+	    lq_srv_user_put(S->db, &u) != LQ_STORE_OK ||
+	    (with_pw && lq_srv_user_set_password(S->db, u.id, hash) != LQ_STORE_OK) ||
+	    record_org(S, "user", u.id, u.team_id, "user_add", lq_user_to_json(&u)) != LQ_STORE_OK ||
+	    lq_srv_commit(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, login);
+		goto out;
+	}
+	printf(_("added user %s (%s)\n"), login, u.id);
+out:
+	lq_user_clear(&u);
+	lq_team_clear(&t);
+	srv_state_close(S);
+	return rc;
+}
+
+struct list_ctx {
+	struct srv *S;
+};
+
+static int list_one(void *ctx, const struct lq_user *u)
+{
+	struct list_ctx *lc = ctx;
+	struct lq_team t;
+	bool team = false;
+
+	lq_team_init(&t);
+	if (u->team_id && lq_srv_team_get(lc->S->db, u->team_id, false, &t, NULL) == LQ_STORE_OK)
+		team = true;
+	printf("%s\t%s\t%s\t%s\t%s\n", u->login ? u->login : "", u->name ? u->name : "",
+	       lq_role_wire(u->role), team && t.name ? t.name : "-",
+	       u->active ? "active" : "disabled");
+	lq_team_clear(&t);
+	return 0;
+}
+
+static int exec_user_list(struct opts *o)
+{
+	struct srv *S = state(o);
+	struct list_ctx lc;
+	int rc = SRV_EXIT_OK;
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lc.S = S;
+	if (lq_srv_user_each(S->db, list_one, &lc) != LQ_STORE_OK)
+		rc = failure("%s", lq_srv_errmsg(S->db));
+	srv_state_close(S);
+	return rc;
+}
+
+/* The user named by the first argument, for disable/passwd/revoke. */
+static int load_user(struct srv *S, const char *login, struct lq_user *u)
+{
+	enum lq_store_rc rc = lq_srv_user_get(S->db, login, true, u, NULL, NULL);
+
+	if (rc == LQ_STORE_NOTFOUND)
+		return failure(_("no user '%s'"), login);
+	if (rc != LQ_STORE_OK)
+		return failure("%s", lq_srv_errmsg(S->db));
+	return 0;
+}
+
+static int exec_user_disable(struct opts *o)
+{
+	struct srv *S = state(o);
+	struct lq_user u;
+	int rc, revoked = 0;
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lq_user_init(&u);
+	rc = load_user(S, o->pos[0], &u);
+	if (rc == 0) {
+		u.active = false;
+		if (lq_srv_begin(S->db) != LQ_STORE_OK || lq_srv_user_put(S->db, &u) != LQ_STORE_OK ||
+		    lq_srv_tokens_revoke(S->db, u.id, lq_os_now(), &revoked) != LQ_STORE_OK ||
+		    record_org(S, "user", u.id, u.team_id, "user_disable",
+			       lq_user_to_json(&u)) != LQ_STORE_OK ||
+		    lq_srv_commit(S->db) != LQ_STORE_OK)
+			rc = store_failure(S, o->pos[0]);
+		else
+			printf(_("disabled user %s\n"), o->pos[0]);
+	}
+	lq_user_clear(&u);
+	srv_state_close(S);
+	return rc;
+}
+
+static int exec_user_passwd(struct opts *o)
+{
+	char pw[1024], hash[SRV_PWHASH_SIZE];
+	struct lq_user u;
+	struct srv *S;
+	int rc;
+
+	if (!read_password(pw, sizeof pw))
+		return failure(_("no password on standard input"));
+	S = state(o);
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lq_user_init(&u);
+	rc = load_user(S, o->pos[0], &u);
+	if (rc == 0 && !srv_password_hash(pw, hash))
+		rc = failure(_("out of memory"));
+	if (rc == 0) {
+		if (lq_srv_begin(S->db) != LQ_STORE_OK ||
+		    lq_srv_user_set_password(S->db, u.id, hash) != LQ_STORE_OK ||
+		    lq_srv_audit_add(S->db, "admin", "user_passwd", "user", u.id, NULL, NULL,
+				     lq_os_now()) != LQ_STORE_OK ||
+		    lq_srv_commit(S->db) != LQ_STORE_OK)
+			rc = store_failure(S, o->pos[0]);
+		else
+			printf(_("changed the password of %s\n"), o->pos[0]);
+	}
+	lq_user_clear(&u);
+	srv_state_close(S);
+	return rc;
+}
+
+static int exec_user_revoke(struct opts *o)
+{
+	struct srv *S = state(o);
+	struct lq_user u;
+	int rc, revoked = 0;
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lq_user_init(&u);
+	rc = load_user(S, o->pos[0], &u);
+	if (rc == 0) {
+		if (lq_srv_begin(S->db) != LQ_STORE_OK ||
+		    lq_srv_tokens_revoke(S->db, u.id, lq_os_now(), &revoked) != LQ_STORE_OK ||
+		    lq_srv_audit_add(S->db, "admin", "user_revoke", "user", u.id, NULL, NULL,
+				     lq_os_now()) != LQ_STORE_OK ||
+		    lq_srv_commit(S->db) != LQ_STORE_OK)
+			rc = store_failure(S, o->pos[0]);
+		else
+			printf(P_("revoked %d token of %s\n", "revoked %d tokens of %s\n",
+				  (unsigned long)revoked), revoked, o->pos[0]);
+	}
+	lq_user_clear(&u);
+	srv_state_close(S);
+	return rc;
+}
+
+static int exec_team_add(struct opts *o)
+{
+	const char *tz = opt(o, "tz") ? opt(o, "tz") : "UTC";
+	const char *hours = opt(o, "hours"), *holidays = opt(o, "holidays");
+	const char *routing = opt(o, "routing");
+	struct lq_calendar cal;
+	struct lq_team t;
+	struct srv *S;
+	char msg[200];
+	char *err = NULL;
+	const struct lq_tz *zone;
+	int rc = SRV_EXIT_OK;
+
+	if (routing && strcmp(routing, "direct") != 0 && strcmp(routing, "round_robin") != 0 &&
+	    strcmp(routing, "single_contact") != 0)
+		return usage_error(_("--routing: expected direct, round_robin or single_contact"));
+	S = state(o);
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lq_team_init(&t);
+	zone = srv_zone(S, tz, &err);
+	if (!zone) {
+		rc = failure("--tz: %s", err ? err : tz);
+		free(err);
+		goto out;
+	}
+	lq_calendar_default(&cal, zone);
+	if (hours && !lq_calendar_parse_hours(&cal, hours, msg, sizeof msg)) {
+		rc = failure("--hours: %s", msg);
+		goto out;
+	}
+	if (holidays && !lq_calendar_parse_holidays(&cal, holidays, msg, sizeof msg)) {
+		rc = failure("--holidays: %s", msg);
+		goto out;
+	}
+	if (lq_srv_team_get(S->db, o->pos[0], true, &t, NULL) == LQ_STORE_OK) {
+		rc = failure(_("a team '%s' exists already"), o->pos[0]);
+		goto out;
+	}
+	lq_team_clear(&t);
+	lq_os_uuid(t.id);
+	if (!lq_lead_set_str(&t.name, o->pos[0]) || !lq_lead_set_str(&t.tz, tz) ||
+	    !lq_lead_set_str(&t.hours, hours) || !lq_lead_set_str(&t.holidays, holidays)) {
+		rc = failure(_("out of memory"));
+		goto out;
+	}
+	if (lq_srv_begin(S->db) != LQ_STORE_OK || lq_srv_team_put(S->db, &t, routing) != LQ_STORE_OK ||
+	    record_org(S, "team", t.id, t.id, "team_add", lq_team_to_json(&t)) != LQ_STORE_OK ||
+	    lq_srv_commit(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, o->pos[0]);
+		goto out;
+	}
+	printf(_("added team %s (%s)\n"), o->pos[0], t.id);
+out:
+	lq_team_clear(&t);
+	srv_state_close(S);
+	return rc;
+}
+
+static int exec_key_add(struct opts *o)
+{
+	struct srv *S = state(o);
+	char key[SRV_TOKEN_SIZE], hash[SRV_HASH_HEX];
+	int rc = SRV_EXIT_OK;
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	srv_token_new(key);
+	srv_sha256_hex(key, strlen(key), hash);
+	if (lq_srv_begin(S->db) != LQ_STORE_OK ||
+	    lq_srv_key_add(S->db, hash, o->pos[0], lq_os_now()) != LQ_STORE_OK ||
+	    lq_srv_audit_add(S->db, "admin", "key_add", "api_key", o->pos[0], NULL, NULL,
+			     lq_os_now()) != LQ_STORE_OK ||
+	    lq_srv_commit(S->db) != LQ_STORE_OK)
+		rc = store_failure(S, o->pos[0]);
+	else
+		printf("%s\n", key);  /* shown once: only its hash is kept */
+	srv_state_close(S);
+	return rc;
+}
+
+/* --- seed: the core's generator into the server's tables ----------------------- */
+
+struct seed_ctx {
+	struct srv *S;
+	bool passwords;
+	struct lq_calendar *cals;
+	int ncals, maxcals;
+	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
+	int64_t seq;
+	enum lq_store_rc rc;
+};
+
+static int seed_team(void *ctx, const struct lq_team *t)
+{
+	struct seed_ctx *sc = ctx;
+	struct lq_srv_feed f = { 0, "team", t->id, NULL, NULL, t->id, NULL, NULL };
+
+	sc->rc = lq_srv_team_put(sc->S->db, t, NULL);
+	if (sc->rc == LQ_STORE_OK)
+		sc->rc = lq_srv_feed_add(sc->S->db, &f, &sc->seq);
+	return sc->rc != LQ_STORE_OK;
+}
+
+static int seed_user(void *ctx, const struct lq_user *u)
+{
+	struct seed_ctx *sc = ctx;
+	struct lq_srv_feed f = { 0, "user", u->id, NULL, NULL, u->team_id, NULL, NULL };
+	char hash[SRV_PWHASH_SIZE];
+
+	sc->rc = lq_srv_user_put(sc->S->db, u);
+	if (sc->rc == LQ_STORE_OK && sc->passwords && u->login) {
+		if (!srv_password_hash(u->login, hash))
+			sc->rc = LQ_STORE_NOMEM;
+		else
+			sc->rc = lq_srv_user_set_password(sc->S->db, u->id, hash);
+	}
+	if (sc->rc == LQ_STORE_OK)
+		sc->rc = lq_srv_feed_add(sc->S->db, &f, &sc->seq);
+	return sc->rc != LQ_STORE_OK;
+}
+
+static int seed_lead(void *ctx, const struct lq_lead *l)
+{
+	struct seed_ctx *sc = ctx;
+	struct lq_lead copy = *l;       /* shallow: the strings stay the generator's */
+
+	if (copy.version < 1)
+		copy.version = 1;
+	snprintf(sc->owner, sizeof sc->owner, "%s", l->owner_id ? l->owner_id : "");
+	snprintf(sc->team, sizeof sc->team, "%s", l->team_id ? l->team_id : "");
+	sc->rc = lq_srv_lead_put(sc->S->db, &copy, copy.version);
+	if (sc->rc == LQ_STORE_OK)
+		sc->rc = srv_feed_lead(sc->S, &copy, NULL, NULL, &sc->seq);
+	return sc->rc != LQ_STORE_OK;
+}
+
+static int seed_activity(void *ctx, const struct lq_activity *a)
+{
+	struct seed_ctx *sc = ctx;
+	struct lq_srv_activity r;
+	struct lq_srv_feed f = { 0, "activity", a->id, a->lead_id, sc->owner[0] ? sc->owner : NULL,
+				 sc->team[0] ? sc->team : NULL, NULL, NULL };
+
+	memset(&r, 0, sizeof r);
+	r.a = *a;
+	r.version = 1;
+	sc->rc = lq_srv_activity_put(sc->S->db, &r);
+	if (sc->rc == LQ_STORE_OK)
+		sc->rc = lq_srv_feed_add(sc->S->db, &f, &sc->seq);
+	return sc->rc != LQ_STORE_OK;
+}
+
+static const struct lq_calendar *seed_calendar(void *ctx, const struct lq_team *t,
+					       const struct lq_sla_policy **policy)
+{
+	struct seed_ctx *sc = ctx;
+	struct lq_calendar *cal;
+	const struct lq_tz *tz;
+	char *err = NULL, msg[160];
+
+	*policy = NULL;
+	if (sc->ncals == sc->maxcals)
+		return NULL;
+	tz = srv_zone(sc->S, t->tz ? t->tz : "UTC", &err);
+	free(err);
+	if (!tz)
+		tz = srv_zone(sc->S, "UTC", &err);
+	free(err);
+	cal = &sc->cals[sc->ncals++];
+	lq_calendar_default(cal, tz);
+	if (t->hours && *t->hours)
+		lq_calendar_parse_hours(cal, t->hours, msg, sizeof msg);
+	if (t->holidays && *t->holidays)
+		lq_calendar_parse_holidays(cal, t->holidays, msg, sizeof msg);
+	return cal;
+}
+
+static bool parse_count(const char *text, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!text)
+		return false;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || *end || end == text || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int exec_seed(struct opts *o)
+{
+	long leads, reps, events = 8, seed = 42;
+	struct lq_seed_opts so;
+	struct lq_seed_sink sink = { seed_team, seed_user, seed_lead, seed_activity,
+				     seed_calendar, NULL };
+	struct seed_ctx sc;
+	struct srv *S;
+	int r, rc = SRV_EXIT_OK;
+
+	if (!parse_count(opt(o, "leads"), 0, 10000000, &leads))
+		return usage_error(_("--leads N is required (0..10000000)"));
+	if (!parse_count(opt(o, "reps"), 1, 100000, &reps))
+		return usage_error(_("--reps R is required (1..100000)"));
+	if (opt(o, "events-per-lead") && !parse_count(opt(o, "events-per-lead"), 0, 1000, &events))
+		return usage_error(_("--events-per-lead: expected 0..1000"));
+	if (opt(o, "seed") && !parse_count(opt(o, "seed"), 0, 0x7fffffffL, &seed))
+		return usage_error(_("--seed: expected a non-negative number"));
+	S = state(o);
+	if (!S)
+		return SRV_EXIT_FAIL;
+	memset(&sc, 0, sizeof sc);
+	sc.S = S;
+	sc.passwords = opt(o, "demo-passwords") != NULL;
+	sc.maxcals = lq_seed_team_count((int)reps) + 1;
+	sc.cals = calloc((size_t)sc.maxcals, sizeof *sc.cals);
+	if (!sc.cals) {
+		srv_state_close(S);
+		return failure(_("out of memory"));
+	}
+	sink.ctx = &sc;
+	so.seed = (uint64_t)seed;
+	so.now = lq_os_now();
+	so.leads = (int)leads;
+	so.reps = (int)reps;
+	so.events_per_lead = (int)events;
+	if (lq_srv_begin(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, o->db);
+		goto out;
+	}
+	r = lq_seed_run(&so, &sink);
+	if (r == 0 && lq_srv_audit_add(S->db, "admin", "seed", NULL, NULL, NULL, NULL,
+				       so.now) != LQ_STORE_OK)
+		r = 1;
+	if (r == 0 && lq_srv_commit(S->db) != LQ_STORE_OK)
+		r = 1;
+	if (r != 0) {
+		rc = r > 0 ? store_failure(S, o->db) : failure(_("the generator failed (%d)"), r);
+		lq_srv_rollback(S->db);
+		goto out;
+	}
+	printf(_("seeded %ld leads, %ld reps into %s\n"), leads, reps, o->db);
+out:
+	free(sc.cals);
+	srv_state_close(S);
+	return rc;
+}
+
+/* --- the table ---------------------------------------------------------------------- */
+
+static const struct cmd cmds[] = {
+	{ "serve", "[--listen ADDR:PORT] [--max-body BYTES] [--max-connections N]",
+	  "listen:,max-body:,max-connections:", 0, exec_serve },
+	{ "init", "", "", 0, exec_init },
+	{ "user add", "LOGIN --name NAME --role rep|lead|telequal|admin [--team TEAM] "
+	  "[--tz ZONE] [--password-stdin]", "name:,role:,team:,tz:,password-stdin", 1,
+	  exec_user_add },
+	{ "user list", "", "", 0, exec_user_list },
+	{ "user disable", "LOGIN", "", 1, exec_user_disable },
+	{ "user passwd", "LOGIN (the password on standard input)", "password-stdin", 1,
+	  exec_user_passwd },
+	{ "user revoke", "LOGIN", "", 1, exec_user_revoke },
+	{ "team add", "NAME [--tz ZONE] [--hours SPEC] [--holidays DATES] "
+	  "[--routing direct|round_robin|single_contact]", "tz:,hours:,holidays:,routing:", 1,
+	  exec_team_add },
+	{ "key add", "NAME", "", 1, exec_key_add },
+	{ "seed", "--leads N --reps R [--events-per-lead E] [--seed S] [--demo-passwords]",
+	  "leads:,reps:,events-per-lead:,seed:,demo-passwords", 0, exec_seed },
+};
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "%s", _("Usage: leadqd COMMAND [--db DB | --config FILE] [OPTIONS]\n"
+			   "The leadq server and its administration.\n\nCommands:\n"));
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		fprintf(f, "  %s %s\n", cmds[i].name, cmds[i].usage);
+	fprintf(f, "%s", _("\nThe database comes from --db, then LEADQD_DB, then the config\n"
+			   "(--config FILE or /etc/leadq/leadqd.conf, line db = DB).\n"
+			   "Exit codes: 0 ok, 1 failure, 2 usage error.  See leadqd(8).\n"));
+}
+
+int srv_main(int argc, char **argv)
+{
+	const struct cmd *c = NULL;
+	struct opts o;
+	size_t i;
+	int skip = 0, rc, k;
+
+	if (argc < 2) {
+		help(stderr);
+		return SRV_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help(stdout);
+		return SRV_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("leadqd (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return SRV_EXIT_OK;
+	}
+	/* Two-word commands first ("user add"), then one word. */
+	for (i = 0; i < sizeof cmds / sizeof cmds[0] && !c; i++) {
+		const char *sp = strchr(cmds[i].name, ' ');
+
+		if (sp && argc >= 3 && strncmp(cmds[i].name, argv[1], (size_t)(sp - cmds[i].name)) == 0 &&
+		    argv[1][sp - cmds[i].name] == '\0' && strcmp(sp + 1, argv[2]) == 0) {
+			c = &cmds[i];
+			skip = 3;
+		} else if (!sp && strcmp(cmds[i].name, argv[1]) == 0) {
+			c = &cmds[i];
+			skip = 2;
+		}
+	}
+	if (!c) {
+		fprintf(stderr, _("leadqd: unknown command '%s%s%s' (see leadqd --help)\n"), argv[1],
+			argc >= 3 && argv[2][0] != '-' ? " " : "",
+			argc >= 3 && argv[2][0] != '-' ? argv[2] : "");
+		return SRV_EXIT_USAGE;
+	}
+	cmd_name = c->name;
+	for (k = skip; k < argc; k++)
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+			printf(_("Usage: leadqd %s [--db DB | --config FILE] %s\n"), c->name, c->usage);
+			return SRV_EXIT_OK;
+		}
+	memset(&o, 0, sizeof o);
+	rc = parse_opts(c, argc - skip, argv + skip, &o);
+	if (rc == 0)
+		rc = resolve_db(&o);
+	if (rc == 0)
+		rc = c->exec(&o);
+	free(o.db);
+	free(o.listen);
+	free(o.max_body);
+	return rc;
+}

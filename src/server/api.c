@@ -1,0 +1,517 @@
+/* leadq — leadqd's route handlers (share/doc/api.md is their contract). */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "leadq/codec.h"
+#include "leadq/mem.h"
+#include "leadq/os.h"
+#include "server/server.h"
+
+#define CHANGES_LIMIT_DEFAULT 1000
+#define CHANGES_LIMIT_MAX 5000
+#define CHANGES_WAIT_MAX 60
+#define OPS_MAX 1000
+
+void srv_error(struct srv_resp *r, int status, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_decref(r->body);
+	r->status = status;
+	r->body = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+}
+
+/* Parses a decimal integer in [min, max]; false on anything else. */
+static bool parse_int(const char *text, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!text || !*text)
+		return false;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static json_t *parse_body(const struct srv_req *q, struct srv_resp *r)
+{
+	json_error_t e;
+	json_t *j;
+
+	if (!q->body || q->body_len == 0) {
+		srv_error(r, 400, "bad_request", "body: expected a JSON object");
+		return NULL;
+	}
+	j = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (!j) {
+		srv_error(r, 400, "bad_request", "body: line %d column %d: %s", e.line, e.column,
+			  e.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		srv_error(r, 400, "bad_request", "body: expected a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* --- POST /login ---------------------------------------------------------------- */
+
+void srv_api_login(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	json_t *body = parse_body(q, r), *ju;
+	const char *login, *password;
+	char lkey[160], akey[96], token[SRV_TOKEN_SIZE], hash[SRV_HASH_HEX];
+	char *pwhash = NULL;
+	struct lq_user u;
+	enum lq_store_rc rc;
+	lq_time now = lq_os_now(), wait;
+	bool ok;
+
+	if (!body)
+		return;
+	login = json_string_value(json_object_get(body, "user"));
+	password = json_string_value(json_object_get(body, "password"));
+	if (!login || !password) {
+		srv_error(r, 400, "bad_request", "%s: expected a string", login ? "password" : "user");
+		goto out;
+	}
+	snprintf(lkey, sizeof lkey, "login:%s", login);
+	snprintf(akey, sizeof akey, "addr:%s", q->addr);
+	wait = srv_rate_wait(&S->rate, lkey, SRV_RATE_LOGIN_MAX, now);
+	if (wait == 0)
+		wait = srv_rate_wait(&S->rate, akey, SRV_RATE_ADDR_MAX, now);
+	if (wait > 0) {
+		srv_error(r, 429, "rate_limited", "too many failed logins; try again in %" PRId64 " s",
+			  (int64_t)wait);
+		r->retry_after = (long)wait;
+		goto out;
+	}
+	lq_user_init(&u);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_srv_user_get(S->db, login, true, &u, NULL, &pwhash);
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc != LQ_STORE_OK && rc != LQ_STORE_NOTFOUND) {
+		srv_error(r, 503, "unavailable", "the database is busy");
+		r->retry_after = 1;
+		goto out;
+	}
+	/* The slow hash runs outside the database lock. */
+	ok = rc == LQ_STORE_OK && u.active && srv_password_verify(pwhash, password);
+	if (!ok) {
+		srv_rate_fail(&S->rate, lkey, now);
+		srv_rate_fail(&S->rate, akey, now);
+		srv_error(r, 401, "unauthorized", "wrong user or password");
+		goto out_user;
+	}
+	srv_rate_reset(&S->rate, lkey);
+	srv_token_new(token);
+	srv_sha256_hex(token, strlen(token), hash);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_srv_token_add(S->db, hash, u.id, now);
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc != LQ_STORE_OK) {
+		srv_error(r, 503, "unavailable", "the database is busy");
+		r->retry_after = 1;
+		goto out_user;
+	}
+	ju = lq_user_to_json(&u);
+	r->status = 200;
+	r->body = ju ? json_pack("{s:s, s:o}", "token", token, "user", ju) : NULL;
+out_user:
+	lq_user_clear(&u);
+out:
+	free(pwhash);
+	json_decref(body);
+}
+
+/* --- GET /changes ------------------------------------------------------------------ */
+
+struct page {
+	struct srv *S;
+	const struct srv_caller *c;
+	json_t *changes;
+	json_t *seen;                   /* "type:id" of entities already in the page */
+	int rows;
+	enum lq_store_rc rc;
+};
+
+static int emit(struct page *p, const char *type, const char *id, int64_t version, json_t *data,
+		const char *lead_id)
+{
+	json_t *ch;
+
+	if (!data) {
+		p->rc = LQ_STORE_NOMEM;
+		return 1;
+	}
+	ch = json_pack("{s:s, s:s, s:I, s:o}", "type", type, "id", id, "version",
+		       (json_int_t)version, "data", data);
+	if (ch && lead_id)
+		json_object_set_new(ch, "lead_id", json_string(lead_id));
+	if (!ch || json_array_append_new(p->changes, ch) != 0) {
+		p->rc = LQ_STORE_NOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+static int page_row(void *ctx, const struct lq_srv_feed *row)
+{
+	struct page *p = ctx;
+	struct lq_srv_store *db = p->S->db;
+	char key[64];
+	int stop = 0;
+
+	p->rows++;
+	snprintf(key, sizeof key, "%s:%s", row->type, row->entity_id);
+	if (json_object_get(p->seen, key))
+		return 0;
+	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0) {
+		const char *lead_id = strcmp(row->type, "lead") == 0 ? row->entity_id : row->lead_id;
+		struct lq_lead l;
+		bool visible;
+
+		/* The lead as it is now decides: a row of a lead that has left the
+		 * caller's view since is a removal. */
+		p->rc = lq_srv_lead_get(db, lead_id ? lead_id : "", &l, NULL);
+		if (p->rc == LQ_STORE_NOTFOUND) {
+			p->rc = LQ_STORE_OK;
+			return 0;
+		}
+		if (p->rc != LQ_STORE_OK)
+			return 1;
+		visible = lq_srv_scope_sees_lead(&p->c->scope, l.owner_id, l.team_id);
+		if (!visible) {
+			char lkey[64];
+			json_t *ch;
+
+			snprintf(lkey, sizeof lkey, "removed:%s", l.id);
+			if (!json_object_get(p->seen, lkey)) {
+				ch = json_pack("{s:s, s:s, s:b}", "type", "lead", "id", l.id,
+					       "removed", 1);
+				if (!ch || json_array_append_new(p->changes, ch) != 0) {
+					p->rc = LQ_STORE_NOMEM;
+					stop = 1;
+				}
+				json_object_set_new(p->seen, lkey, json_true());
+			}
+		} else if (strcmp(row->type, "lead") == 0) {
+			stop = emit(p, "lead", l.id, l.version, lq_lead_to_json(&l), NULL);
+		} else {
+			struct lq_srv_activity a;
+
+			p->rc = lq_srv_activity_get(db, row->entity_id, &a);
+			if (p->rc == LQ_STORE_OK)
+				stop = emit(p, "activity", a.a.id, a.version,
+					    lq_activity_to_json(&a.a), a.a.lead_id);
+			else if (p->rc == LQ_STORE_NOTFOUND)
+				p->rc = LQ_STORE_OK;
+			else
+				stop = 1;
+			lq_srv_activity_clear(&a);
+		}
+		lq_lead_clear(&l);
+	} else if (strcmp(row->type, "user") == 0) {
+		struct lq_user u;
+		int64_t version;
+
+		p->rc = lq_srv_user_get(db, row->entity_id, false, &u, &version, NULL);
+		if (p->rc == LQ_STORE_OK)
+			stop = emit(p, "user", u.id, version, lq_user_to_json(&u), NULL);
+		else if (p->rc == LQ_STORE_NOTFOUND)
+			p->rc = LQ_STORE_OK;
+		else
+			stop = 1;
+		lq_user_clear(&u);
+	} else if (strcmp(row->type, "team") == 0) {
+		struct lq_team t;
+		int64_t version;
+
+		p->rc = lq_srv_team_get(db, row->entity_id, false, &t, &version);
+		if (p->rc == LQ_STORE_OK)
+			stop = emit(p, "team", t.id, version, lq_team_to_json(&t), NULL);
+		else if (p->rc == LQ_STORE_NOTFOUND)
+			p->rc = LQ_STORE_OK;
+		else
+			stop = 1;
+		lq_team_clear(&t);
+	}
+	if (json_object_set_new(p->seen, key, json_true()) != 0) {
+		p->rc = LQ_STORE_NOMEM;
+		stop = 1;
+	}
+	return stop;
+}
+
+/* "EPOCH.SEQ" of this server, or false. */
+static bool parse_cursor(const struct srv *S, const char *text, int64_t *seq)
+{
+	const char *dot = strrchr(text, '.');
+	long long v;
+	char *end;
+
+	if (!dot || (size_t)(dot - text) != strlen(S->epoch) ||
+	    strncmp(text, S->epoch, (size_t)(dot - text)) != 0)
+		return false;
+	errno = 0;
+	v = strtoll(dot + 1, &end, 10);
+	if (errno || *end || end == dot + 1 || v < 0)
+		return false;
+	*seq = v;
+	return true;
+}
+
+void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	const char *since = srv_query(q, "since");
+	const char *limit_text = srv_query(q, "limit");
+	const char *wait_text = srv_query(q, "wait");
+	long limit = CHANGES_LIMIT_DEFAULT, wait = 0;
+	int64_t cursor = 0, last, known;
+	struct timespec deadline;
+	struct page p = { S, &q->caller, NULL, NULL, 0, LQ_STORE_OK };
+	char text[96];
+
+	if (limit_text && !parse_int(limit_text, 1, CHANGES_LIMIT_MAX, &limit)) {
+		srv_error(r, 400, "bad_request", "limit: expected 1..%d", CHANGES_LIMIT_MAX);
+		return;
+	}
+	if (wait_text && !parse_int(wait_text, 0, CHANGES_WAIT_MAX, &wait)) {
+		srv_error(r, 400, "bad_request", "wait: expected 0..%d seconds", CHANGES_WAIT_MAX);
+		return;
+	}
+	pthread_mutex_lock(&S->feed_lock);
+	known = S->feed_seq;
+	pthread_mutex_unlock(&S->feed_lock);
+	if (since && *since && (!parse_cursor(S, since, &cursor) || cursor > known)) {
+		srv_error(r, 410, "resync_required",
+			  "the cursor is of another database or history; pull from the beginning");
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += wait;
+	for (;;) {
+		pthread_mutex_lock(&S->feed_lock);
+		known = S->feed_seq;
+		pthread_mutex_unlock(&S->feed_lock);
+		json_decref(p.changes);
+		json_decref(p.seen);
+		p.changes = json_array();
+		p.seen = json_object();
+		p.rows = 0;
+		p.rc = LQ_STORE_OK;
+		if (!p.changes || !p.seen) {
+			p.rc = LQ_STORE_NOMEM;
+			break;
+		}
+		pthread_mutex_lock(&S->db_lock);
+		enum lq_store_rc rc = lq_srv_feed_page(S->db, &q->caller.scope, cursor, (int)limit,
+						       page_row, &p, &last);
+		pthread_mutex_unlock(&S->db_lock);
+		if (rc != LQ_STORE_OK && p.rc == LQ_STORE_OK)
+			p.rc = rc;
+		if (p.rc != LQ_STORE_OK)
+			break;
+		cursor = last;
+		if (json_array_size(p.changes) > 0 || p.rows >= limit || wait == 0)
+			break;
+		/* Nothing for the caller: hold the request until the feed grows. */
+		pthread_mutex_lock(&S->feed_lock);
+		while (S->feed_seq <= known && !S->stopping &&
+		       pthread_cond_timedwait(&S->feed_cond, &S->feed_lock, &deadline) == 0)
+			;
+		bool grew = S->feed_seq > known && !S->stopping;
+		pthread_mutex_unlock(&S->feed_lock);
+		if (!grew)
+			break;
+	}
+	if (p.rc != LQ_STORE_OK) {
+		srv_error(r, 503, "unavailable", "the database is busy or out of memory");
+		r->retry_after = 1;
+	} else {
+		snprintf(text, sizeof text, "%s.%" PRId64, S->epoch, cursor);
+		r->status = 200;
+		r->body = json_pack("{s:O, s:s, s:b}", "changes", p.changes, "cursor", text,
+				    "more", p.rows >= limit);
+	}
+	json_decref(p.changes);
+	json_decref(p.seen);
+}
+
+/* --- POST /ops ----------------------------------------------------------------------- */
+
+static bool op_kind_known(const char *kind)
+{
+	static const char *const kinds[] = { "set_status", "log_touch", "add_note", "undo",
+					     "reassign", NULL };
+	int i;
+
+	for (i = 0; kinds[i]; i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The whole request is refused (400) when an op lacks what identifies it. */
+static bool ops_valid(const json_t *ops, struct srv_resp *r)
+{
+	size_t i;
+	json_t *op;
+
+	json_array_foreach(ops, i, op) {
+		const char *id, *kind, *lead;
+		const json_t *base;
+
+		if (!json_is_object(op)) {
+			srv_error(r, 400, "bad_request", "ops[%zu]: expected an object", i);
+			return false;
+		}
+		id = json_string_value(json_object_get(op, "id"));
+		kind = json_string_value(json_object_get(op, "kind"));
+		lead = json_string_value(json_object_get(op, "lead"));
+		base = json_object_get(op, "base_version");
+		if (!id || !lq_uuid_valid(id)) {
+			srv_error(r, 400, "bad_request", "ops[%zu].id: expected a UUID", i);
+			return false;
+		}
+		if (!kind) {
+			srv_error(r, 400, "bad_request", "ops[%zu].kind: expected a string", i);
+			return false;
+		}
+		if (!op_kind_known(kind)) {
+			srv_error(r, 400, "bad_request", "ops[%zu].kind: unknown op kind '%s'", i, kind);
+			return false;
+		}
+		if (!lead || !lq_uuid_valid(lead)) {
+			srv_error(r, 400, "bad_request", "ops[%zu].lead: expected a UUID", i);
+			return false;
+		}
+		if (base && !json_is_null(base) && !json_is_integer(base)) {
+			srv_error(r, 400, "bad_request", "ops[%zu].base_version: expected an integer", i);
+			return false;
+		}
+		if (json_object_get(op, "args") && !json_is_object(json_object_get(op, "args"))) {
+			srv_error(r, 400, "bad_request", "ops[%zu].args: expected an object", i);
+			return false;
+		}
+	}
+	return true;
+}
+
+void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	json_t *body = parse_body(q, r), *ops, *results, *op;
+	lq_time now = lq_os_now();
+	size_t i;
+
+	if (!body)
+		return;
+	ops = json_object_get(body, "ops");
+	if (!json_is_array(ops)) {
+		srv_error(r, 400, "bad_request", "ops: expected an array");
+		goto out;
+	}
+	if (json_array_size(ops) > OPS_MAX) {
+		srv_error(r, 413, "too_large", "ops: more than %d ops in one request", OPS_MAX);
+		goto out;
+	}
+	if (!ops_valid(ops, r))
+		goto out;
+	results = json_array();
+	if (!results) {
+		srv_error(r, 503, "unavailable", "out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&S->db_lock);
+	json_array_foreach(ops, i, op) {
+		char *canon = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+		char hash[SRV_HASH_HEX];
+		json_t *res = NULL;
+		int status;
+
+		if (canon) {
+			srv_sha256_hex(canon, strlen(canon), hash);
+			res = srv_op_apply(S, &q->caller, op, hash, now, &status);
+			free(canon);
+		}
+		if (!res || json_array_append_new(results, res) != 0) {
+			pthread_mutex_unlock(&S->db_lock);
+			json_decref(results);
+			srv_error(r, 503, "unavailable",
+				  "ops[%zu]: the database is busy or out of memory", i);
+			r->retry_after = 1;
+			goto out;
+		}
+	}
+	pthread_mutex_unlock(&S->db_lock);
+	r->status = 200;
+	r->body = json_pack("{s:o}", "results", results);
+out:
+	json_decref(body);
+}
+
+/* --- POST /leads --------------------------------------------------------------------- */
+
+void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	json_t *body = parse_body(q, r), *leads, *results, *in;
+	lq_time now = lq_os_now();
+	char err[300];
+	size_t i;
+
+	if (!body)
+		return;
+	leads = json_object_get(body, "leads");
+	if (!json_is_array(leads)) {
+		srv_error(r, 400, "bad_request", "leads: expected an array");
+		goto out;
+	}
+	if (json_array_size(leads) > OPS_MAX) {
+		srv_error(r, 413, "too_large", "leads: more than %d leads in one request", OPS_MAX);
+		goto out;
+	}
+	results = json_array();
+	if (!results) {
+		srv_error(r, 503, "unavailable", "out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&S->db_lock);
+	json_array_foreach(leads, i, in) {
+		int status = 503;
+		json_t *res = srv_intake_lead(S, q->key_name, in, i, now, &status, err, sizeof err);
+
+		if (!res || json_array_append_new(results, res) != 0) {
+			pthread_mutex_unlock(&S->db_lock);
+			json_decref(results);
+			if (status == 400)
+				srv_error(r, 400, "bad_request", "%s", err);
+			else
+				srv_error(r, 503, "unavailable", "leads[%zu]: %s", i, err);
+			if (status != 400)
+				r->retry_after = 1;
+			goto out;
+		}
+	}
+	pthread_mutex_unlock(&S->db_lock);
+	r->status = 200;
+	r->body = json_pack("{s:o}", "results", results);
+out:
+	json_decref(body);
+}

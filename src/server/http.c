@@ -1,0 +1,441 @@
+/* leadq — leadqd's HTTP side (libmicrohttpd): the route table, bodies,
+ * authentication, JSON answers, and the process around them.
+ *
+ * Threading: one thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
+ * long poll just blocks its own thread; one sqlite connection shared under
+ * db_lock (see share/doc/design-notes.md, "Server"). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "leadq/i18n.h"
+#include "leadq/mem.h"
+#include "leadq/os.h"
+#include "server/server.h"
+
+enum auth { AUTH_NONE, AUTH_TOKEN, AUTH_KEY };
+
+static const struct route {
+	const char *method;
+	const char *path;
+	enum auth auth;
+	srv_handler handler;
+} routes[] = {
+	{ "POST", "/api/v1/login", AUTH_NONE, srv_api_login },
+	{ "GET", "/api/v1/changes", AUTH_TOKEN, srv_api_changes },
+	{ "POST", "/api/v1/ops", AUTH_TOKEN, srv_api_ops },
+	{ "POST", "/api/v1/leads", AUTH_KEY, srv_api_leads },
+};
+
+/* Per request, in *req_cls; freed when MHD says the request is complete. */
+struct req_state {
+	char *body;
+	size_t len, cap;
+	bool too_large;
+	bool nomem;
+};
+
+const char *srv_query(const struct srv_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r)
+{
+	char *text = r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char retry[24];
+	int status = r->status;
+
+	if (!text) {
+		/* Out of memory: a fixed answer that needs none. */
+		static const char busy[] =
+			"{\"error\":{\"code\":\"unavailable\",\"message\":\"out of memory\"}}";
+
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		resp = MHD_create_response_from_buffer(sizeof busy - 1, (void *)busy,
+						       MHD_RESPMEM_PERSISTENT);
+		r->retry_after = 1;
+	} else {
+		size_t len = strlen(text);
+
+		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+		if (!resp)
+			free(text);
+	}
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	if (r->retry_after > 0) {
+		snprintf(retry, sizeof retry, "%ld", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", retry);
+	}
+	ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
+				  const char *msg)
+{
+	struct srv_resp r = { 0, NULL, 0 };
+	enum MHD_Result ret;
+
+	srv_error(&r, status, code, "%s", msg);
+	if (status == 503)
+		r.retry_after = 1;
+	ret = send_json(conn, &r);
+	json_decref(r.body);
+	return ret;
+}
+
+static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(out, size, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+			  out, (socklen_t)size);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+/* Fills q->caller from the bearer token; an error answer otherwise. */
+static bool auth_token(struct srv *S, struct MHD_Connection *conn, struct srv_req *q,
+		       struct srv_resp *r)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	char hash[SRV_HASH_HEX], user_id[LQ_UUID_SIZE];
+	enum lq_store_rc rc;
+
+	if (!h || strncmp(h, "Bearer ", 7) != 0 || !h[7]) {
+		srv_error(r, 401, "unauthorized", "a bearer token is needed");
+		return false;
+	}
+	srv_sha256_hex(h + 7, strlen(h + 7), hash);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_srv_token_user(S->db, hash, user_id);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_user_get(S->db, user_id, false, &q->caller.user, NULL, NULL);
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc == LQ_STORE_NOTFOUND) {
+		srv_error(r, 401, "unauthorized", "the token is unknown or revoked");
+		return false;
+	}
+	if (rc != LQ_STORE_OK) {
+		srv_error(r, 503, "unavailable", "the database is busy");
+		r->retry_after = 1;
+		return false;
+	}
+	q->caller.scope.role = q->caller.user.role;
+	q->caller.scope.user_id = q->caller.user.id;
+	q->caller.scope.team_id = q->caller.user.team_id;
+	return true;
+}
+
+static bool auth_key(struct srv *S, struct MHD_Connection *conn, struct srv_req *q,
+		     struct srv_resp *r)
+{
+	const char *k = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Api-Key");
+	char hash[SRV_HASH_HEX];
+	enum lq_store_rc rc;
+
+	if (!k || !*k) {
+		srv_error(r, 401, "unauthorized", "an X-Api-Key is needed");
+		return false;
+	}
+	srv_sha256_hex(k, strlen(k), hash);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_srv_key_check(S->db, hash, q->key_name, sizeof q->key_name);
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc == LQ_STORE_NOTFOUND) {
+		srv_error(r, 401, "unauthorized", "the API key is unknown or revoked");
+		return false;
+	}
+	if (rc != LQ_STORE_OK) {
+		srv_error(r, 503, "unavailable", "the database is busy");
+		r->retry_after = 1;
+		return false;
+	}
+	return true;
+}
+
+static enum MHD_Result dispatch(struct srv *S, struct MHD_Connection *conn, const char *url,
+				const char *method, struct req_state *st)
+{
+	const struct route *rt = NULL;
+	bool path_known = false;
+	struct srv_req q;
+	struct srv_resp r = { 0, NULL, 0 };
+	char addr[64];
+	enum MHD_Result ret;
+	size_t i;
+
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (strcmp(routes[i].path, url) != 0)
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, method) == 0)
+			rt = &routes[i];
+	}
+	if (!rt)
+		return path_known ? send_error(conn, 405, "method_not_allowed",
+					       "that method is not allowed here")
+				  : send_error(conn, 404, "not_found", "no such endpoint");
+	memset(&q, 0, sizeof q);
+	lq_user_init(&q.caller.user);
+	client_addr(conn, addr, sizeof addr);
+	q.method = method;
+	q.path = url;
+	q.body = st->body;
+	q.body_len = st->len;
+	q.addr = addr;
+	q.conn = conn;
+	if ((rt->auth != AUTH_TOKEN || auth_token(S, conn, &q, &r)) &&
+	    (rt->auth != AUTH_KEY || auth_key(S, conn, &q, &r)))
+		rt->handler(S, &q, &r);
+	if (!r.status) {
+		r.status = 503;
+		r.retry_after = 1;
+	}
+	ret = send_json(conn, &r);
+	json_decref(r.body);
+	lq_user_clear(&q.caller.user);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **req_cls)
+{
+	struct srv *S = cls;
+	struct req_state *st = *req_cls;
+
+	(void)version;
+	if (!st) {
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		st = calloc(1, sizeof *st);
+		if (!st)
+			return send_error(conn, 503, "unavailable", "out of memory");
+		*req_cls = st;
+		/* Refused before the body is read. */
+		if (cl && strtoull(cl, NULL, 10) > S->max_body) {
+			st->too_large = true;
+			return send_error(conn, 413, "too_large", "the body is over the limit");
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+
+		*upload_data_size = 0;
+		if (st->too_large || st->nomem)
+			return MHD_YES;
+		if (st->len + n > S->max_body) {
+			st->too_large = true;
+			free(st->body);
+			st->body = NULL;
+			st->len = st->cap = 0;
+			return MHD_YES;
+		}
+		if (st->len + n + 1 > st->cap) {
+			size_t cap = st->cap ? st->cap : 4096;
+			char *p;
+
+			while (cap < st->len + n + 1)
+				cap *= 2;
+			p = realloc(st->body, cap);
+			if (!p) {
+				st->nomem = true;
+				return MHD_YES;
+			}
+			st->body = p;
+			st->cap = cap;
+		}
+		memcpy(st->body + st->len, upload_data, n);
+		st->len += n;
+		st->body[st->len] = '\0';
+		return MHD_YES;
+	}
+	if (st->too_large)
+		return send_error(conn, 413, "too_large", "the body is over the limit");
+	if (st->nomem)
+		return send_error(conn, 503, "unavailable", "out of memory");
+	return dispatch(S, conn, url, method, st);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req_state *st = *req_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (st) {
+		free(st->body);
+		free(st);
+		*req_cls = NULL;
+	}
+}
+
+int srv_state_open(struct srv *S, const char *db)
+{
+	char *err = NULL, *epoch = NULL;
+	enum lq_store_rc rc;
+
+	memset(S, 0, sizeof *S);
+	if (!srv_crypto_init()) {
+		fprintf(stderr, "leadqd: %s\n", _("libsodium cannot be initialized"));
+		return 1;
+	}
+	rc = lq_srv_open(db, &S->db, &err);
+	if (rc != LQ_STORE_OK) {
+		fprintf(stderr, "leadqd: %s\n", err ? err : _("out of memory"));
+		free(err);
+		return 1;
+	}
+	rc = lq_srv_meta_get(S->db, "epoch", &epoch);
+	if (rc == LQ_STORE_NOTFOUND) {
+		unsigned char raw[8];
+		char hex[17];
+		size_t i;
+
+		lq_os_random(raw, sizeof raw);
+		for (i = 0; i < sizeof raw; i++)
+			snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+		rc = lq_srv_meta_set(S->db, "epoch", hex);
+		if (rc == LQ_STORE_OK)
+			epoch = lq_strdup(hex);
+	}
+	if (rc == LQ_STORE_OK && epoch)
+		rc = lq_srv_feed_last(S->db, &S->feed_seq);
+	if (rc != LQ_STORE_OK || !epoch) {
+		fprintf(stderr, "leadqd: %s: %s\n", db, lq_srv_errmsg(S->db));
+		free(epoch);
+		lq_srv_close(&S->db);
+		return 1;
+	}
+	snprintf(S->epoch, sizeof S->epoch, "%s", epoch);
+	free(epoch);
+	pthread_mutex_init(&S->db_lock, NULL);
+	pthread_mutex_init(&S->feed_lock, NULL);
+	pthread_cond_init(&S->feed_cond, NULL);
+	srv_rate_init(&S->rate);
+	return 0;
+}
+
+void srv_state_close(struct srv *S)
+{
+	srv_zones_free(S);
+	lq_srv_close(&S->db);
+	srv_rate_destroy(&S->rate);
+	pthread_cond_destroy(&S->feed_cond);
+	pthread_mutex_destroy(&S->feed_lock);
+	pthread_mutex_destroy(&S->db_lock);
+}
+
+/* "HOST:PORT" (IPv4) into addr; false with a reason in err. */
+static bool parse_listen(const char *text, struct sockaddr_in *addr)
+{
+	const char *colon = strrchr(text, ':');
+	char host[64];
+	char *end;
+	unsigned long port;
+	size_t n;
+
+	if (!colon)
+		return false;
+	n = (size_t)(colon - text);
+	if (n == 0 || n >= sizeof host)
+		return false;
+	memcpy(host, text, n);
+	host[n] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port > 65535)
+		return false;
+	memset(addr, 0, sizeof *addr);
+	addr->sin_family = AF_INET;
+	addr->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host,
+			 &addr->sin_addr) == 1;
+}
+
+int srv_serve(const struct srv_serve_opts *o)
+{
+	static struct srv S;            /* big (rate table): not on the stack */
+	struct sockaddr_in addr;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	sigset_t set;
+	int sig = 0;
+
+	if (!parse_listen(o->listen, &addr)) {
+		fprintf(stderr, _("leadqd: --listen '%s': expected IPV4ADDRESS:PORT\n"), o->listen);
+		return SRV_EXIT_USAGE;
+	}
+	if (srv_state_open(&S, o->db) != 0)
+		return SRV_EXIT_FAIL;
+	S.max_body = o->max_body;
+	/* The connection threads inherit a mask without these; the main
+	 * thread takes them with sigwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			     MHD_USE_ERROR_LOG,
+			     0, NULL, NULL, on_request, &S,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+			     MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &S,
+			     MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, _("leadqd: cannot listen on %s: %s\n"), o->listen, strerror(errno));
+		srv_state_close(&S);
+		return SRV_EXIT_FAIL;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	{
+		char host[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
+		/* Read by scripts and tests: never translated. */
+		printf("listening on %s:%u\n", host, info ? (unsigned)info->port : 0u);
+		fflush(stdout);
+	}
+	while (sig != SIGTERM && sig != SIGINT)
+		if (sigwait(&set, &sig) != 0)
+			break;
+	/* Wake the long polls, then let the connection threads finish. */
+	pthread_mutex_lock(&S.feed_lock);
+	S.stopping = true;
+	pthread_cond_broadcast(&S.feed_cond);
+	pthread_mutex_unlock(&S.feed_lock);
+	MHD_stop_daemon(d);
+	srv_state_close(&S);
+	return SRV_EXIT_OK;
+}

@@ -1,0 +1,677 @@
+/* leadq — leadqd's writes: ops on leads (the core's state machine), and
+ * marketing intake.  Each op is one transaction: the lead, its activity,
+ * the feed rows, the audit record and the op record commit together. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leadq/codec.h"
+#include "leadq/mem.h"
+#include "leadq/os.h"
+#include "leadq/sla.h"
+#include "server/server.h"
+
+/* --- calendars ---------------------------------------------------------------- */
+
+const struct lq_tz *srv_zone(struct srv *S, const char *name, char **err)
+{
+	struct lq_tz *tz;
+	int i;
+
+	*err = NULL;
+	for (i = 0; i < S->nzones; i++)
+		if (strcmp(lq_tz_name(S->zones[i]), name) == 0)
+			return S->zones[i];
+	tz = lq_os_tz_load(name, err);
+	if (!tz)
+		return NULL;
+	if (S->nzones == SRV_ZONES_MAX) {
+		/* A full cache drops its oldest zone; nobody holds it across calls. */
+		lq_tz_free(&S->zones[0]);
+		memmove(S->zones, S->zones + 1, (SRV_ZONES_MAX - 1) * sizeof S->zones[0]);
+		S->nzones--;
+	}
+	S->zones[S->nzones++] = tz;
+	return tz;
+}
+
+void srv_zones_free(struct srv *S)
+{
+	while (S->nzones > 0)
+		lq_tz_free(&S->zones[--S->nzones]);
+}
+
+void srv_team_calendar(struct srv *S, const char *team_id, struct lq_calendar *cal,
+		       struct lq_sla_policy *policy)
+{
+	struct lq_team t = { 0 };
+	const struct lq_tz *tz = NULL;
+	char *err = NULL;
+	char msg[160];
+
+	lq_sla_policy_default(policy);
+	if (team_id && lq_srv_team_get(S->db, team_id, false, &t, NULL) == LQ_STORE_OK) {
+		*policy = t.policy;
+		if (t.tz)
+			tz = srv_zone(S, t.tz, &err);
+		free(err);
+	}
+	if (!tz)
+		tz = srv_zone(S, "UTC", &err);
+	free(err);
+	lq_calendar_default(cal, tz);
+	if (t.hours && *t.hours)
+		lq_calendar_parse_hours(cal, t.hours, msg, sizeof msg);
+	if (t.holidays && *t.holidays)
+		lq_calendar_parse_holidays(cal, t.holidays, msg, sizeof msg);
+	if (team_id)
+		lq_team_clear(&t);
+}
+
+void srv_feed_grew(struct srv *S, int64_t seq)
+{
+	pthread_mutex_lock(&S->feed_lock);
+	if (seq > S->feed_seq)
+		S->feed_seq = seq;
+	pthread_cond_broadcast(&S->feed_cond);
+	pthread_mutex_unlock(&S->feed_lock);
+}
+
+enum lq_store_rc srv_feed_lead(struct srv *S, const struct lq_lead *l, const char *prev_owner,
+			       const char *prev_team, int64_t *seq)
+{
+	struct lq_srv_feed f = { 0, "lead", l->id, NULL, l->owner_id, l->team_id,
+				 prev_owner, prev_team };
+
+	return lq_srv_feed_add(S->db, &f, seq);
+}
+
+enum lq_store_rc srv_feed_activity(struct srv *S, const struct lq_lead *l,
+				   const char *activity_id, int64_t *seq)
+{
+	struct lq_srv_feed f = { 0, "activity", activity_id, l->id, l->owner_id, l->team_id,
+				 NULL, NULL };
+
+	return lq_srv_feed_add(S->db, &f, seq);
+}
+
+/* --- results ----------------------------------------------------------------------- */
+
+static json_t *result_new(const char *id, const char *result)
+{
+	return json_pack("{s:s, s:s}", "id", id, "result", result);
+}
+
+static json_t *rejected(const char *id, const char *code, const char *msg)
+{
+	json_t *r = result_new(id, "rejected");
+
+	if (r && json_object_set_new(r, "error", json_pack("{s:s, s:s}", "code", code,
+							   "message", msg)) != 0) {
+		json_decref(r);
+		return NULL;
+	}
+	return r;
+}
+
+static bool add_lead(json_t *r, const struct lq_lead *l)
+{
+	json_t *j = lq_lead_to_json(l);
+
+	return j && json_object_set_new(r, "lead", j) == 0;
+}
+
+static char *dump_lead(const struct lq_lead *l)
+{
+	json_t *j = lq_lead_to_json(l);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return text;
+}
+
+/* An audited refusal, in a transaction of its own (the op's was rolled back). */
+static void audit_forbidden(struct srv *S, const struct srv_caller *c, const json_t *op,
+			    const char *lead_id, lq_time now)
+{
+	char *text = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (lq_srv_begin(S->db) == LQ_STORE_OK) {
+		if (lq_srv_audit_add(S->db, c->user.id, "forbidden", "lead", lead_id, NULL, text,
+				     now) == LQ_STORE_OK)
+			lq_srv_commit(S->db);
+		else
+			lq_srv_rollback(S->db);
+	}
+	free(text);
+}
+
+static int status_of(enum lq_store_rc rc)
+{
+	return rc == LQ_STORE_BUSY || rc == LQ_STORE_NOMEM || rc == LQ_STORE_FULL ? 503 : 500;
+}
+
+static enum lq_activity_kind touch_activity(enum lq_touch t)
+{
+	switch (t) {
+	case LQ_TOUCH_CALL: return LQ_ACT_CALL;
+	case LQ_TOUCH_EMAIL: return LQ_ACT_EMAIL;
+	case LQ_TOUCH_MEETING: return LQ_ACT_MEETING;
+	default: return LQ_ACT_MESSAGE;
+	}
+}
+
+/* What an op changes, filled by the kind's step and written by the common
+ * tail of srv_op_apply. */
+struct op_work {
+	struct lq_lead lead;
+	int64_t status_version;
+	char prev_owner[LQ_UUID_SIZE], prev_team[LQ_UUID_SIZE];
+	bool moved;                     /* owner or status changed */
+	bool reassigned;
+	struct lq_srv_activity act;     /* the new activity */
+	struct lq_srv_activity undone;  /* undo: the original, marked undone */
+	bool has_undone;
+};
+
+/* The reasons a kind step refuses: a result object to return as is. */
+static json_t *step_change(struct op_work *w, const char *id, const char *kind,
+			   const json_t *args, lq_time at, bool has_base, int64_t base,
+			   const struct srv_caller *c, bool *conflict)
+{
+	struct lq_change ch;
+	struct lq_lead_state before, after;
+	enum lq_lead_error e;
+	const json_t *act = json_object_get(args, "activity");
+	char err[200];
+
+	if (!lq_change_from_args(kind, args, &ch, err, sizeof err))
+		return rejected(id, "bad_request", err);
+	ch.at = at;
+	if (ch.kind == LQ_CHANGE_STATUS && has_base && w->status_version > base) {
+		*conflict = true;
+		return NULL;
+	}
+	e = lq_lead_apply(&w->lead, NULL, &ch, &before);
+	if (e != LQ_LEAD_EOK)
+		return rejected(id, "bad_request", lq_lead_error_message(e));
+	lq_lead_state_get(&w->lead, &after);
+	w->moved = before.status != after.status;
+	if (json_is_string(act))
+		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", json_string_value(act));
+	else
+		lq_os_uuid(w->act.a.id);
+	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
+	w->act.a.at = at;
+	w->act.has_states = true;
+	w->act.before = before;
+	w->act.after = after;
+	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	if (ch.kind == LQ_CHANGE_STATUS) {
+		char subject[80];
+
+		w->act.a.kind = LQ_ACT_STATUS_CHANGE;
+		snprintf(subject, sizeof subject, "%s → %s", lq_status_wire(before.status),
+			 lq_status_wire(after.status));
+		if (!lq_lead_set_str(&w->act.a.subject, subject) ||
+		    (after.reason[0] && !lq_lead_set_str(&w->act.a.detail, after.reason)))
+			return NULL;
+	} else if (ch.kind == LQ_CHANGE_TOUCH) {
+		w->act.a.kind = touch_activity(ch.touch);
+		w->act.a.outcome = (int)ch.outcome;
+		if (ch.text && !lq_lead_set_str(&w->act.a.detail, ch.text))
+			return NULL;
+	} else {
+		w->act.a.kind = LQ_ACT_NOTE;
+		if (!lq_lead_set_str(&w->act.a.detail, ch.text))
+			return NULL;
+	}
+	/* A failure here leaves actor NULL, which the caller takes as out of memory. */
+	lq_lead_set_str(&w->act.a.actor, c->user.id);
+	return NULL;
+}
+
+static json_t *step_undo(struct srv *S, struct op_work *w, const char *id, const json_t *args,
+			 lq_time at, bool has_base, int64_t base, const struct srv_caller *c,
+			 bool *conflict, enum lq_store_rc *rc)
+{
+	char undo_op[LQ_UUID_SIZE], err[200];
+	struct lq_lead_state before;
+	enum lq_lead_error e;
+
+	if (!lq_undo_args_from_json(args, undo_op, err, sizeof err))
+		return rejected(id, "bad_request", err);
+	*rc = lq_srv_activity_by_op(S->db, undo_op, &w->undone);
+	if (*rc == LQ_STORE_NOTFOUND) {
+		*rc = LQ_STORE_OK;
+		return rejected(id, "not_found", "args.op: no such op");
+	}
+	if (*rc != LQ_STORE_OK)
+		return NULL;
+	w->has_undone = true;
+	if (strcmp(w->undone.a.lead_id, w->lead.id) != 0)
+		return rejected(id, "bad_request", "args.op: that op changed another lead");
+	if (c->user.role != LQ_ROLE_LEAD && c->user.role != LQ_ROLE_ADMIN &&
+	    (!w->undone.a.actor || strcmp(w->undone.a.actor, c->user.id) != 0))
+		return rejected(id, "forbidden", "args.op: that op is another user's");
+	if (w->undone.a.undone || !w->undone.has_states)
+		return rejected(id, "bad_request", lq_lead_error_message(LQ_LEAD_ENOT_UNDOABLE));
+	if (w->undone.a.kind == LQ_ACT_STATUS_CHANGE && has_base && w->status_version > base) {
+		*conflict = true;
+		return NULL;
+	}
+	lq_lead_state_get(&w->lead, &before);
+	e = lq_lead_undo(&w->lead, &w->undone.before, &w->undone.after);
+	if (e != LQ_LEAD_EOK)
+		return rejected(id, "bad_request", lq_lead_error_message(e));
+	w->undone.a.undone = true;
+	w->undone.version++;
+	lq_os_uuid(w->act.a.id);
+	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
+	w->act.a.kind = LQ_ACT_STATUS_CHANGE;
+	w->act.a.at = at;
+	w->act.has_states = true;
+	w->act.before = before;
+	lq_lead_state_get(&w->lead, &w->act.after);
+	w->moved = w->act.before.status != w->act.after.status;
+	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	memcpy(w->act.undo_of, w->undone.a.id, LQ_UUID_SIZE);
+	if (!lq_lead_set_str(&w->act.a.actor, c->user.id) ||
+	    !lq_lead_set_str(&w->act.a.subject, "undo"))
+		*rc = LQ_STORE_NOMEM;
+	return NULL;
+}
+
+static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
+			     const json_t *args, lq_time at, const struct srv_caller *c,
+			     bool *forbidden, enum lq_store_rc *rc)
+{
+	const char *owner = json_string_value(json_object_get(args, "owner"));
+	const char *reason = json_string_value(json_object_get(args, "reason"));
+	struct lq_user u;
+
+	if (c->user.role != LQ_ROLE_LEAD && c->user.role != LQ_ROLE_ADMIN) {
+		*forbidden = true;
+		return rejected(id, "forbidden", "only a team lead reassigns leads");
+	}
+	if (!owner || !lq_uuid_valid(owner))
+		return rejected(id, "bad_request", "args.owner: expected a user id");
+	*rc = lq_srv_user_get(S->db, owner, false, &u, NULL, NULL);
+	if (*rc == LQ_STORE_NOTFOUND) {
+		*rc = LQ_STORE_OK;
+		return rejected(id, "not_found", "args.owner: no such user");
+	}
+	if (*rc != LQ_STORE_OK)
+		return NULL;
+	if (!u.active) {
+		lq_user_clear(&u);
+		return rejected(id, "bad_request", "args.owner: that user is disabled");
+	}
+	if (c->user.role == LQ_ROLE_LEAD &&
+	    (!u.team_id || !c->user.team_id || strcmp(u.team_id, c->user.team_id) != 0)) {
+		lq_user_clear(&u);
+		*forbidden = true;
+		return rejected(id, "forbidden", "args.owner: not in your team");
+	}
+	snprintf(w->prev_owner, sizeof w->prev_owner, "%s", w->lead.owner_id ? w->lead.owner_id : "");
+	snprintf(w->prev_team, sizeof w->prev_team, "%s", w->lead.team_id ? w->lead.team_id : "");
+	if (!lq_lead_set_str(&w->lead.owner_id, u.id) ||
+	    !lq_lead_set_str(&w->lead.team_id, u.team_id) ||
+	    !lq_lead_set_str(&w->act.a.subject, u.login) ||
+	    (reason && !lq_lead_set_str(&w->act.a.detail, reason)) ||
+	    !lq_lead_set_str(&w->act.a.actor, c->user.id))
+		*rc = LQ_STORE_NOMEM;
+	lq_user_clear(&u);
+	w->moved = true;
+	w->reassigned = true;
+	lq_os_uuid(w->act.a.id);
+	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
+	w->act.a.kind = LQ_ACT_ASSIGNMENT;
+	w->act.a.at = at;
+	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	return NULL;
+}
+
+json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
+		     const char *hash, lq_time now, int *status)
+{
+	const char *id = json_string_value(json_object_get(op, "id"));
+	const char *kind = json_string_value(json_object_get(op, "kind"));
+	const char *lead_id = json_string_value(json_object_get(op, "lead"));
+	const json_t *args = json_object_get(op, "args");
+	const json_t *jbase = json_object_get(op, "base_version");
+	const char *at_text = json_string_value(json_object_get(op, "at"));
+	bool has_base = json_is_integer(jbase), conflict = false, forbidden = false;
+	int64_t base = has_base ? json_integer_value(jbase) : 0;
+	struct op_work w;
+	struct lq_srv_op rec;
+	enum lq_store_rc rc;
+	json_t *res = NULL;
+	char *before_text = NULL, *after_text = NULL, *res_text = NULL;
+	lq_time at = now;
+	int64_t seq = 0;
+	struct lq_calendar cal;
+	struct lq_sla_policy policy;
+
+	*status = 200;
+	if (at_text && !lq_time_parse(at_text, &at))
+		return rejected(id, "bad_request", "at: expected an RFC 3339 time");
+	if (!json_is_object(args))
+		args = NULL;
+	memset(&w, 0, sizeof w);
+	lq_lead_init(&w.lead);
+	lq_srv_activity_init(&w.act);
+	lq_srv_activity_init(&w.undone);
+
+	rc = lq_srv_begin(S->db);
+	if (rc != LQ_STORE_OK)
+		goto store_fail;
+	rc = lq_srv_op_get(S->db, id, &rec);
+	if (rc == LQ_STORE_OK) {
+		/* A replay: the stored result, or a refusal when the body differs. */
+		lq_srv_rollback(S->db);
+		if (strcmp(rec.hash, hash) == 0 && strcmp(rec.user_id, c->user.id) == 0) {
+			res = json_loads(rec.result, 0, NULL);
+			if (res)
+				json_object_set_new(res, "result", json_string("duplicate"));
+		} else {
+			res = rejected(id, "unprocessable",
+				       "id: this op id was used with another request");
+		}
+		free(rec.result);
+		if (!res)
+			*status = 503;
+		goto out;
+	}
+	if (rc != LQ_STORE_NOTFOUND)
+		goto store_fail;
+	rc = lq_srv_lead_get(S->db, lead_id, &w.lead, &w.status_version);
+	if (rc == LQ_STORE_NOTFOUND) {
+		lq_srv_rollback(S->db);
+		res = rejected(id, "not_found", "lead: no such lead");
+		goto out;
+	}
+	if (rc != LQ_STORE_OK)
+		goto store_fail;
+	if (!lq_srv_scope_sees_lead(&c->scope, w.lead.owner_id, w.lead.team_id)) {
+		lq_srv_rollback(S->db);
+		audit_forbidden(S, c, op, lead_id, now);
+		res = rejected(id, "forbidden", "lead: not in your view");
+		goto out;
+	}
+	before_text = dump_lead(&w.lead);
+	rc = LQ_STORE_OK;
+	if (strcmp(kind, "undo") == 0)
+		res = step_undo(S, &w, id, args, at, has_base, base, c, &conflict, &rc);
+	else if (strcmp(kind, "reassign") == 0)
+		res = step_reassign(S, &w, id, args, at, c, &forbidden, &rc);
+	else
+		res = step_change(&w, id, kind, args, at, has_base, base, c, &conflict);
+	if (rc != LQ_STORE_OK)
+		goto store_fail;
+	if (res || conflict) {
+		lq_srv_rollback(S->db);
+		if (forbidden)
+			audit_forbidden(S, c, op, lead_id, now);
+		if (conflict) {
+			struct lq_lead cur;
+
+			lq_lead_init(&cur);
+			if (lq_srv_lead_get(S->db, lead_id, &cur, NULL) == LQ_STORE_OK) {
+				res = result_new(id, "conflict");
+				if (res && (json_object_set_new(res, "error", json_pack(
+					"{s:s, s:s}", "code", "conflict", "message",
+					"the lead's owner or status changed since base_version")) ||
+					    !add_lead(res, &cur))) {
+					json_decref(res);
+					res = NULL;
+				}
+			}
+			lq_lead_clear(&cur);
+		}
+		if (!res)
+			*status = 503;
+		goto out;
+	}
+	if (!w.act.a.actor) {
+		rc = LQ_STORE_NOMEM;
+		goto store_fail;
+	}
+	/* The common tail: version, deadlines, rows. */
+	w.lead.version++;
+	w.lead.updated_at = now;
+	if (w.moved)
+		w.status_version = w.lead.version;
+	srv_team_calendar(S, w.lead.team_id, &cal, &policy);
+	lq_sla_deadlines(&w.lead, &policy, &cal);
+	after_text = dump_lead(&w.lead);
+	res = result_new(id, "applied");
+	if (!before_text || !after_text || !res || !add_lead(res, &w.lead) ||
+	    !(res_text = json_dumps(res, JSON_COMPACT))) {
+		rc = LQ_STORE_NOMEM;
+		goto store_fail;
+	}
+	rc = lq_srv_lead_put(S->db, &w.lead, w.status_version);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_activity_put(S->db, &w.act);
+	if (rc == LQ_STORE_OK && w.has_undone)
+		rc = lq_srv_activity_put(S->db, &w.undone);
+	if (rc == LQ_STORE_OK)
+		rc = srv_feed_lead(S, &w.lead, w.reassigned ? w.prev_owner : NULL,
+				   w.reassigned ? w.prev_team : NULL, &seq);
+	if (rc == LQ_STORE_OK && w.has_undone)
+		rc = srv_feed_activity(S, &w.lead, w.undone.a.id, &seq);
+	if (rc == LQ_STORE_OK)
+		rc = srv_feed_activity(S, &w.lead, w.act.a.id, &seq);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_audit_add(S->db, c->user.id, kind, "lead", w.lead.id, before_text,
+				      after_text, now);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_op_put(S->db, id, c->user.id, hash, res_text, now);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_commit(S->db);
+	if (rc != LQ_STORE_OK)
+		goto store_fail;
+	srv_feed_grew(S, seq);
+	goto out;
+store_fail:
+	lq_srv_rollback(S->db);
+	json_decref(res);
+	res = NULL;
+	*status = status_of(rc);
+	if (*status == 500)
+		fprintf(stderr, "leadqd: op %s: %s\n", id, lq_srv_errmsg(S->db));
+out:
+	free(before_text);
+	free(after_text);
+	free(res_text);
+	lq_lead_clear(&w.lead);
+	lq_srv_activity_clear(&w.act);
+	lq_srv_activity_clear(&w.undone);
+	return res;
+}
+
+/* --- intake ------------------------------------------------------------------------ */
+
+/* Merge: the incoming non-empty strings win; numbers when set. */
+static bool merge_str(char **dst, const char *src)
+{
+	return !src || !*src || lq_lead_set_str(dst, src);
+}
+
+static bool merge_lead(struct lq_lead *dst, const struct lq_lead *src)
+{
+	if (!merge_str(&dst->external_id, src->external_id) || !merge_str(&dst->name, src->name) ||
+	    !merge_str(&dst->title, src->title) || !merge_str(&dst->company, src->company) ||
+	    !merge_str(&dst->email, src->email) || !merge_str(&dst->phone, src->phone) ||
+	    !merge_str(&dst->country, src->country) || !merge_str(&dst->region, src->region) ||
+	    !merge_str(&dst->city, src->city) || !merge_str(&dst->postal_code, src->postal_code) ||
+	    !merge_str(&dst->industry, src->industry) || !merge_str(&dst->tz, src->tz) ||
+	    !merge_str(&dst->source, src->source) || !merge_str(&dst->campaign, src->campaign))
+		return false;
+	if (src->employees)
+		dst->employees = src->employees;
+	if (src->score) {
+		dst->score = src->score;
+		memcpy(dst->score_parts, src->score_parts, sizeof dst->score_parts);
+		dst->nscore_parts = src->nscore_parts;
+	}
+	if (src->do_not_contact)
+		dst->do_not_contact = true;
+	return true;
+}
+
+json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, size_t index,
+			lq_time now, int *status, char *err, size_t errsize)
+{
+	const char *owner_login = json_string_value(json_object_get(in, "owner"));
+	struct lq_lead incoming, lead;
+	struct lq_user owner;
+	struct lq_team team;
+	json_t *copy = NULL, *res = NULL;
+	enum lq_store_rc rc;
+	char id[LQ_UUID_SIZE], who[96], msg[200];
+	char *before_text = NULL, *after_text = NULL;
+	bool created, have_owner = false, have_team = false;
+	int64_t status_version = 1, seq = 0;
+	struct lq_calendar cal;
+	struct lq_sla_policy policy;
+
+	*status = 200;
+	lq_lead_init(&incoming);
+	lq_lead_init(&lead);
+	lq_user_init(&owner);
+	lq_team_init(&team);
+	if (!json_is_object(in)) {
+		*status = 400;
+		snprintf(err, errsize, "leads[%zu]: expected an object", index);
+		return NULL;
+	}
+	/* Marketing need not make ids: one is made when absent. */
+	copy = json_deep_copy(in);
+	if (!copy)
+		goto nomem;
+	if (!json_object_get(copy, "id")) {
+		lq_os_uuid(id);
+		json_object_set_new(copy, "id", json_string(id));
+	}
+	json_object_del(copy, "owner");
+	if (!lq_lead_from_json(copy, &incoming, msg, sizeof msg)) {
+		*status = 400;
+		snprintf(err, errsize, "leads[%zu]: %s", index, msg);
+		json_decref(copy);
+		return NULL;
+	}
+	json_decref(copy);
+	snprintf(who, sizeof who, "key:%s", key_name);
+
+	rc = lq_srv_begin(S->db);
+	if (rc != LQ_STORE_OK)
+		goto store_fail;
+	rc = lq_srv_lead_find(S->db, incoming.email, incoming.external_id, id);
+	created = rc == LQ_STORE_NOTFOUND;
+	if (rc != LQ_STORE_OK && !created)
+		goto store_fail;
+	if (owner_login && *owner_login) {
+		rc = lq_srv_user_get(S->db, owner_login, true, &owner, NULL, NULL);
+		if (rc == LQ_STORE_NOTFOUND) {
+			lq_srv_rollback(S->db);
+			*status = 400;
+			snprintf(err, errsize, "leads[%zu].owner: no user '%s'", index, owner_login);
+			goto out;
+		}
+		if (rc != LQ_STORE_OK)
+			goto store_fail;
+		have_owner = true;
+	}
+	if (created) {
+		lead = incoming;
+		lq_lead_init(&incoming);
+		lead.status = LQ_STATUS_NEW;
+		lead.reason[0] = '\0';
+		lead.touches = 0;
+		lead.first_touch_at = lead.last_touch_at = LQ_TIME_NONE;
+		if (lead.mql_at == LQ_TIME_NONE)
+			lead.mql_at = now;
+		lead.version = 0;
+	} else {
+		rc = lq_srv_lead_get(S->db, id, &lead, &status_version);
+		if (rc != LQ_STORE_OK)
+			goto store_fail;
+		before_text = dump_lead(&lead);
+		if (!before_text || !merge_lead(&lead, &incoming))
+			goto nomem_tx;
+	}
+	if (have_owner) {
+		if (!lq_lead_set_str(&lead.owner_id, owner.id) ||
+		    !lq_lead_set_str(&lead.team_id, owner.team_id))
+			goto nomem_tx;
+	} else if (created) {
+		/* The team lead of its team, or of the first team. */
+		rc = LQ_STORE_NOTFOUND;
+		if (lead.team_id)
+			rc = lq_srv_team_get(S->db, lead.team_id, false, &team, NULL);
+		if (rc == LQ_STORE_NOTFOUND)
+			rc = lq_srv_team_first(S->db, &team);
+		if (rc == LQ_STORE_OK)
+			have_team = true;
+		else if (rc != LQ_STORE_NOTFOUND)
+			goto store_fail;
+		if (have_team && !lq_lead_set_str(&lead.team_id, team.id))
+			goto nomem_tx;
+		rc = have_team ? lq_srv_team_lead(S->db, team.id, &owner) : LQ_STORE_NOTFOUND;
+		if (rc == LQ_STORE_OK) {
+			have_owner = true;
+			if (!lq_lead_set_str(&lead.owner_id, owner.id))
+				goto nomem_tx;
+		} else if (rc != LQ_STORE_NOTFOUND) {
+			goto store_fail;
+		}
+	}
+	if (created || have_owner)
+		status_version = lead.version + 1;
+	lead.version++;
+	lead.updated_at = now;
+	srv_team_calendar(S, lead.team_id, &cal, &policy);
+	lq_sla_deadlines(&lead, &policy, &cal);
+	after_text = dump_lead(&lead);
+	if (!after_text)
+		goto nomem_tx;
+	rc = lq_srv_lead_put(S->db, &lead, status_version);
+	if (rc == LQ_STORE_OK)
+		rc = srv_feed_lead(S, &lead, NULL, NULL, &seq);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_audit_add(S->db, who, created ? "intake_create" : "intake_update",
+				      "lead", lead.id, before_text, after_text, now);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_commit(S->db);
+	if (rc != LQ_STORE_OK)
+		goto store_fail;
+	srv_feed_grew(S, seq);
+	res = json_pack("{s:s, s:s, s:o}", "id", lead.id, "result", created ? "created" : "updated",
+			"owner", have_owner && owner.login ? json_string(owner.login) : json_null());
+	if (!res)
+		*status = 503;
+	goto out;
+nomem_tx:
+	rc = LQ_STORE_NOMEM;
+store_fail:
+	lq_srv_rollback(S->db);
+	*status = status_of(rc);
+	snprintf(err, errsize, "%s", lq_srv_errmsg(S->db));
+	goto out;
+nomem:
+	json_decref(copy);
+	*status = 503;
+	snprintf(err, errsize, "out of memory");
+out:
+	free(before_text);
+	free(after_text);
+	lq_lead_clear(&incoming);
+	lq_lead_clear(&lead);
+	lq_user_clear(&owner);
+	lq_team_clear(&team);
+	return res;
+}

@@ -1,0 +1,149 @@
+/* leadq — leadqd internals shared by the files of src/server. */
+#ifndef LEADQ_SERVER_H
+#define LEADQ_SERVER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "leadq/calendar.h"
+#include "leadq/org.h"
+#include "leadq/srvstore.h"
+#include "leadq/time.h"
+
+/* Exit codes (DESIGN §5). */
+#define SRV_EXIT_OK 0
+#define SRV_EXIT_FAIL 1
+#define SRV_EXIT_USAGE 2
+
+/* --- auth.c: passwords, tokens, hashes, the login rate limit ------------- */
+#define SRV_HASH_HEX 65          /* SHA-256 in hex and NUL */
+#define SRV_TOKEN_SIZE 44        /* 32 bytes base64url without padding, NUL */
+#define SRV_PWHASH_SIZE 128      /* >= crypto_pwhash_STRBYTES */
+
+/* Initializes libsodium; false when it cannot. */
+bool srv_crypto_init(void);
+/* argon2id with the interactive limits; false when out of memory. */
+bool srv_password_hash(const char *password, char out[SRV_PWHASH_SIZE]);
+bool srv_password_verify(const char *hash, const char *password);
+void srv_sha256_hex(const void *data, size_t len, char out[SRV_HASH_HEX]);
+/* 32 random bytes, base64url (43 characters). */
+void srv_token_new(char out[SRV_TOKEN_SIZE]);
+
+#define SRV_RATE_WINDOW (15 * LQ_MINUTE)
+#define SRV_RATE_LOGIN_MAX 5
+#define SRV_RATE_ADDR_MAX 20
+#define SRV_RATE_SLOTS 4096
+struct srv_rate_slot {
+	char key[160];
+	lq_time first;
+	int count;
+};
+struct srv_rate {
+	pthread_mutex_t lock;
+	struct srv_rate_slot slot[SRV_RATE_SLOTS];
+};
+void srv_rate_init(struct srv_rate *r);
+void srv_rate_destroy(struct srv_rate *r);
+/* Seconds until key may try again (0: now) with at most max failures per
+ * window. */
+lq_time srv_rate_wait(struct srv_rate *r, const char *key, int max, lq_time now);
+void srv_rate_fail(struct srv_rate *r, const char *key, lq_time now);
+void srv_rate_reset(struct srv_rate *r, const char *key);
+
+/* --- the server's state ------------------------------------------------- */
+#define SRV_ZONES_MAX 64
+struct srv {
+	struct lq_srv_store *db;
+	pthread_mutex_t db_lock;         /* one connection, one user at a time */
+	pthread_mutex_t feed_lock;
+	pthread_cond_t feed_cond;        /* signalled when feed_seq grows or on stop */
+	int64_t feed_seq;                /* the newest committed feed row */
+	bool stopping;
+	char epoch[40];
+	size_t max_body;
+	struct srv_rate rate;
+	struct lq_tz *zones[SRV_ZONES_MAX]; /* loaded once, under db_lock */
+	int nzones;
+};
+
+/* The calendar and policy of a team (the default in UTC when the team is
+ * unknown or NULL).  Call under db_lock. */
+void srv_team_calendar(struct srv *S, const char *team_id, struct lq_calendar *cal,
+		       struct lq_sla_policy *policy);
+/* A zone by name, cached; NULL and a malloc'd reason in *err. */
+const struct lq_tz *srv_zone(struct srv *S, const char *name, char **err);
+void srv_zones_free(struct srv *S);
+/* Records that the feed grew to seq and wakes long polls. */
+void srv_feed_grew(struct srv *S, int64_t seq);
+
+/* Who calls (a logged-in user). */
+struct srv_caller {
+	struct lq_user user;
+	struct lq_srv_scope scope;
+};
+
+/* --- ops.c ----------------------------------------------------------------- */
+/* Applies one validated op for the caller in its own transaction and returns
+ * its result object; NULL with *status 503 (busy, out of memory) or 500.
+ * Call under db_lock. */
+json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
+		     const char *hash, lq_time now, int *status);
+/* Creates or merges one intake lead; the result object, or NULL with
+ * *status and a reason in err (400 names the field). */
+json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, size_t index,
+			lq_time now, int *status, char *err, size_t errsize);
+/* Adds a feed row for a lead's change (prev_* may be NULL). */
+enum lq_store_rc srv_feed_lead(struct srv *S, const struct lq_lead *l, const char *prev_owner,
+			       const char *prev_team, int64_t *seq);
+enum lq_store_rc srv_feed_activity(struct srv *S, const struct lq_lead *l,
+				   const char *activity_id, int64_t *seq);
+
+/* --- api.c: the route handlers ------------------------------------------- */
+struct srv_req {
+	const char *method, *path;
+	const char *body;
+	size_t body_len;
+	const char *addr;              /* the client's address */
+	void *conn;                    /* struct MHD_Connection * (query args) */
+	struct srv_caller caller;      /* auth "token" */
+	char key_name[64];             /* auth "key" */
+};
+struct srv_resp {
+	int status;
+	json_t *body;
+	long retry_after;              /* > 0: a Retry-After header */
+};
+/* Sets an error answer {"error": {"code", "message"}}. */
+void srv_error(struct srv_resp *r, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The query argument name of the request, or NULL. */
+const char *srv_query(const struct srv_req *q, const char *name);
+
+typedef void (*srv_handler)(struct srv *S, struct srv_req *q, struct srv_resp *r);
+void srv_api_login(struct srv *S, struct srv_req *q, struct srv_resp *r);
+void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r);
+void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r);
+void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r);
+
+/* --- http.c ------------------------------------------------------------------ */
+struct srv_serve_opts {
+	const char *db;
+	const char *listen;            /* "127.0.0.1:8750"; port 0 picks one */
+	size_t max_body;
+	unsigned max_connections;
+	unsigned timeout_s;
+};
+int srv_serve(const struct srv_serve_opts *o);
+/* Opens the database and reads (or makes) the epoch; 0, or 1 with a message
+ * on stderr. */
+int srv_state_open(struct srv *S, const char *db);
+void srv_state_close(struct srv *S);
+
+/* --- admin.c ---------------------------------------------------------------- */
+int srv_main(int argc, char **argv);
+
+#endif

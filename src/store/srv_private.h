@@ -1,0 +1,78 @@
+/* leadq — private to src/store: the server storage's backend operations.
+ *
+ * A backend (srv_sqlite.c; PostgreSQL later) defines one struct
+ * lq_srv_store_ops and a handle whose first member is struct lq_srv_store;
+ * srvstore.c dispatches the public lq_srv_* functions through it and holds
+ * the logic that is the same for every backend (scope rules). */
+#ifndef LEADQ_SRVSTORE_PRIVATE_H
+#define LEADQ_SRVSTORE_PRIVATE_H
+
+#include "leadq/srvstore.h"
+
+struct lq_srv_store {
+	const struct lq_srv_store_ops *ops;
+};
+
+struct lq_srv_store_ops {
+	const char *name;
+	bool (*accepts)(const char *path);
+	enum lq_store_rc (*open)(const char *path, struct lq_srv_store **out, char **err);
+	void (*close)(struct lq_srv_store *s);
+	const char *(*errmsg)(const struct lq_srv_store *s);
+	enum lq_store_rc (*begin)(struct lq_srv_store *s);
+	enum lq_store_rc (*commit)(struct lq_srv_store *s);
+	void (*rollback)(struct lq_srv_store *s);
+	enum lq_store_rc (*meta_get)(struct lq_srv_store *s, const char *key, char **value);
+	enum lq_store_rc (*meta_set)(struct lq_srv_store *s, const char *key, const char *value);
+	enum lq_store_rc (*team_put)(struct lq_srv_store *s, const struct lq_team *t,
+				     const char *routing);
+	enum lq_store_rc (*team_get)(struct lq_srv_store *s, const char *key, bool by_name,
+				     struct lq_team *out, int64_t *version);
+	enum lq_store_rc (*team_first)(struct lq_srv_store *s, struct lq_team *out);
+	enum lq_store_rc (*user_put)(struct lq_srv_store *s, const struct lq_user *u);
+	enum lq_store_rc (*user_get)(struct lq_srv_store *s, const char *key, bool by_login,
+				     struct lq_user *out, int64_t *version, char **password_hash);
+	enum lq_store_rc (*user_each)(struct lq_srv_store *s, lq_srv_user_cb cb, void *ctx);
+	enum lq_store_rc (*user_set_password)(struct lq_srv_store *s, const char *id,
+					      const char *hash);
+	enum lq_store_rc (*team_lead)(struct lq_srv_store *s, const char *team_id,
+				      struct lq_user *out);
+	enum lq_store_rc (*token_add)(struct lq_srv_store *s, const char *hash,
+				      const char *user_id, lq_time now);
+	enum lq_store_rc (*token_user)(struct lq_srv_store *s, const char *hash,
+				       char user_id[LQ_UUID_SIZE]);
+	enum lq_store_rc (*tokens_revoke)(struct lq_srv_store *s, const char *user_id,
+					  lq_time now, int *count);
+	enum lq_store_rc (*key_add)(struct lq_srv_store *s, const char *hash, const char *name,
+				    lq_time now);
+	enum lq_store_rc (*key_check)(struct lq_srv_store *s, const char *hash,
+				      char *name, size_t size);
+	enum lq_store_rc (*lead_put)(struct lq_srv_store *s, const struct lq_lead *l,
+				     int64_t status_version);
+	enum lq_store_rc (*lead_get)(struct lq_srv_store *s, const char *id, struct lq_lead *out,
+				     int64_t *status_version);
+	enum lq_store_rc (*lead_find)(struct lq_srv_store *s, const char *email,
+				      const char *external_id, char id[LQ_UUID_SIZE]);
+	enum lq_store_rc (*activity_put)(struct lq_srv_store *s, const struct lq_srv_activity *r);
+	enum lq_store_rc (*activity_get)(struct lq_srv_store *s, const char *id, bool by_op,
+					 struct lq_srv_activity *out);
+	enum lq_store_rc (*op_get)(struct lq_srv_store *s, const char *id, struct lq_srv_op *out);
+	enum lq_store_rc (*op_put)(struct lq_srv_store *s, const char *id, const char *user_id,
+				   const char *hash, const char *result, lq_time now);
+	enum lq_store_rc (*feed_add)(struct lq_srv_store *s, const struct lq_srv_feed *f,
+				     int64_t *seq);
+	enum lq_store_rc (*feed_last)(struct lq_srv_store *s, int64_t *seq);
+	/* Rows after since that the scope may care for (a superset is fine:
+	 * srvstore.c filters with the lq_srv_scope_sees_* rules). */
+	enum lq_store_rc (*feed_page)(struct lq_srv_store *s, const struct lq_srv_scope *sc,
+				      int64_t since, int limit, lq_srv_feed_cb cb, void *ctx,
+				      int64_t *last);
+	enum lq_store_rc (*audit_add)(struct lq_srv_store *s, const char *who, const char *action,
+				      const char *entity_type, const char *entity_id,
+				      const char *before, const char *after, lq_time now);
+	enum lq_store_rc (*exec)(struct lq_srv_store *s, const char *sql);
+};
+
+extern const struct lq_srv_store_ops lq_srv_sqlite_ops;
+
+#endif

@@ -1,0 +1,958 @@
+/* leadq — the sqlite backend of the server storage (leadqd's default).
+ *
+ * One connection per handle: WAL, foreign keys on, synchronous=FULL (an op
+ * acknowledged survives kill -9 and power loss), a busy timeout.  Leads and
+ * activities are kept as the codec's JSON (the one encoding of every field)
+ * next to the columns the server looks up by. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "leadq/codec.h"
+#include "leadq/mem.h"
+#include "leadq/srvstore.h"
+#include "leadq/text.h"
+#include "store/migrations.h"
+#include "store/srv_private.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct sv_store {
+	struct lq_srv_store base;
+	sqlite3 *db;
+	int depth;                      /* begin nesting */
+	char errmsg[256];
+};
+
+static struct sv_store *sv(struct lq_srv_store *s) { return (struct sv_store *)s; }
+
+static enum lq_store_rc fail(struct sv_store *q, int r)
+{
+	snprintf(q->errmsg, sizeof q->errmsg, "%s", q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(r));
+	switch (r & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return LQ_STORE_BUSY;
+	case SQLITE_FULL:
+		return LQ_STORE_FULL;
+	case SQLITE_NOMEM:
+		return LQ_STORE_NOMEM;
+	default:
+		return LQ_STORE_ERROR;
+	}
+}
+
+static enum lq_store_rc nomem(struct sv_store *q)
+{
+	snprintf(q->errmsg, sizeof q->errmsg, "out of memory");
+	return LQ_STORE_NOMEM;
+}
+
+static enum lq_store_rc exec_sql(struct sv_store *q, const char *sql)
+{
+	int r = sqlite3_exec(q->db, sql, NULL, NULL, NULL);
+
+	return r == SQLITE_OK ? LQ_STORE_OK : fail(q, r);
+}
+
+/* Prepares sql and binds the arguments: a format string of 's' (text or
+ * NULL), 'i' (int64), 't' (lq_time, NULL when LQ_TIME_NONE). */
+static sqlite3_stmt *prep(struct sv_store *q, enum lq_store_rc *rc, const char *sql,
+			  const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int r, i;
+
+	r = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
+	if (r != SQLITE_OK) {
+		*rc = fail(q, r);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] && r == SQLITE_OK; i++) {
+		if (fmt[i] == 's') {
+			const char *v = va_arg(ap, const char *);
+
+			r = v ? sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT)
+			      : sqlite3_bind_null(st, i + 1);
+		} else if (fmt[i] == 'i') {
+			r = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		} else {
+			lq_time t = va_arg(ap, lq_time);
+
+			r = t == LQ_TIME_NONE ? sqlite3_bind_null(st, i + 1)
+					      : sqlite3_bind_int64(st, i + 1, t);
+		}
+	}
+	va_end(ap);
+	if (r != SQLITE_OK) {
+		*rc = fail(q, r);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	*rc = LQ_STORE_OK;
+	return st;
+}
+
+/* Steps a statement that returns no rows and finalizes it. */
+static enum lq_store_rc run(struct sv_store *q, sqlite3_stmt *st, enum lq_store_rc rc)
+{
+	int r;
+
+	if (!st)
+		return rc;
+	r = sqlite3_step(st);
+	rc = r == SQLITE_DONE || r == SQLITE_ROW ? LQ_STORE_OK : fail(q, r);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Steps to the first row: OK with a row, NOTFOUND without (finalized then). */
+static enum lq_store_rc first_row(struct sv_store *q, sqlite3_stmt **st)
+{
+	int r = sqlite3_step(*st);
+
+	if (r == SQLITE_ROW)
+		return LQ_STORE_OK;
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return r == SQLITE_DONE ? LQ_STORE_NOTFOUND : fail(q, r);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static bool dup_col(sqlite3_stmt *st, int i, char **out)
+{
+	const char *t = col_text(st, i);
+
+	*out = NULL;
+	if (!t)
+		return true;
+	*out = lq_strdup(t);
+	return *out != NULL;
+}
+
+static void copy_id(char out[LQ_UUID_SIZE], const char *t)
+{
+	size_t n = t ? strlen(t) : 0;
+
+	if (n >= LQ_UUID_SIZE)
+		n = LQ_UUID_SIZE - 1;
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
+}
+
+/* --- open, migrate, close ---------------------------------------------- */
+
+static int user_version(struct sv_store *q)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		fail(q, sqlite3_errcode(q->db));
+	sqlite3_finalize(st);
+	return v;
+}
+
+static enum lq_store_rc migrate(struct sv_store *q)
+{
+	int latest = lq_srv_migrations[lq_srv_migrations_count - 1].version;
+	enum lq_store_rc rc;
+	int i, v = user_version(q);
+
+	if (v < 0)
+		return LQ_STORE_ERROR;
+	if (v > latest) {
+		snprintf(q->errmsg, sizeof q->errmsg, "the database has schema version %d, newer "
+			 "than this program's %d; use a newer leadqd", v, latest);
+		return LQ_STORE_ERROR;
+	}
+	for (i = 0; i < lq_srv_migrations_count; i++) {
+		const struct lq_migration *m = &lq_srv_migrations[i];
+		char pragma[64];
+
+		if (m->version <= v)
+			continue;
+		rc = exec_sql(q, "BEGIN IMMEDIATE");
+		if (rc != LQ_STORE_OK)
+			return rc;
+		v = user_version(q);
+		if (v >= m->version) {
+			exec_sql(q, "ROLLBACK");
+			continue;
+		}
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+		rc = exec_sql(q, m->sql);
+		if (rc == LQ_STORE_OK)
+			rc = exec_sql(q, pragma);
+		if (rc == LQ_STORE_OK)
+			rc = exec_sql(q, "COMMIT");
+		if (rc != LQ_STORE_OK) {
+			char msg[sizeof q->errmsg];
+
+			memcpy(msg, q->errmsg, sizeof msg);
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			memcpy(q->errmsg, msg, sizeof msg);
+			return rc;
+		}
+		v = m->version;
+	}
+	return LQ_STORE_OK;
+}
+
+static bool sv_accepts(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) != 0 && strncmp(path, "postgres://", 11) != 0;
+}
+
+static void sv_close(struct lq_srv_store *s)
+{
+	struct sv_store *q = sv(s);
+
+	if (q->db && !sqlite3_get_autocommit(q->db))
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(q->db);
+	lq_free(q);
+}
+
+static enum lq_store_rc sv_open(const char *path, struct lq_srv_store **out, char **err)
+{
+	struct sv_store *q = lq_calloc(1, sizeof *q);
+	enum lq_store_rc rc;
+	int r;
+
+	if (!q) {
+		if (err)
+			*err = lq_strdup("out of memory");
+		return LQ_STORE_NOMEM;
+	}
+	q->base.ops = &lq_srv_sqlite_ops;
+	r = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		rc = q->db ? fail(q, r) : nomem(q);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+	rc = exec_sql(q, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+		      "PRAGMA synchronous = FULL");
+	if (rc == LQ_STORE_OK)
+		rc = migrate(q);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	*out = &q->base;
+	return LQ_STORE_OK;
+fail:
+	if (err) {
+		char msg[sizeof q->errmsg + 512];
+
+		snprintf(msg, sizeof msg, "%s: %s", path, q->errmsg);
+		*err = lq_strdup(msg);
+		if (!*err)
+			rc = LQ_STORE_NOMEM;
+	}
+	sv_close(&q->base);
+	return rc;
+}
+
+static const char *sv_errmsg(const struct lq_srv_store *s)
+{
+	const struct sv_store *q = (const struct sv_store *)s;
+
+	return q->errmsg[0] ? q->errmsg : "no error";
+}
+
+static enum lq_store_rc sv_begin(struct lq_srv_store *s)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc = exec_sql(q, q->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp");
+
+	if (rc == LQ_STORE_OK)
+		q->depth++;
+	return rc;
+}
+
+static enum lq_store_rc sv_commit(struct lq_srv_store *s)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+
+	if (q->depth <= 0)
+		return LQ_STORE_OK;
+	rc = exec_sql(q, q->depth == 1 ? "COMMIT" : "RELEASE sp");
+	if (rc == LQ_STORE_OK)
+		q->depth--;
+	return rc;
+}
+
+static void sv_rollback(struct lq_srv_store *s)
+{
+	struct sv_store *q = sv(s);
+
+	if (q->depth <= 0)
+		return;
+	if (q->depth == 1)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		sqlite3_exec(q->db, "ROLLBACK TO sp; RELEASE sp", NULL, NULL, NULL);
+	q->depth--;
+}
+
+/* --- meta ----------------------------------------------------------------- */
+
+static enum lq_store_rc sv_meta_get(struct lq_srv_store *s, const char *key, char **value)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT value FROM meta WHERE key = ?1", "s", key);
+
+	*value = NULL;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	if (!dup_col(st, 0, value))
+		rc = nomem(q);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lq_store_rc sv_meta_set(struct lq_srv_store *s, const char *key, const char *value)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+				"ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+				"ss", key, value);
+
+	return run(q, st, rc);
+}
+
+/* --- teams and users ------------------------------------------------------ */
+
+#define TEAM_COLS "id, name, tz, hours, holidays, first_contact_minutes, " \
+	"touches_required, touch_window_days, at_risk_percent, version"
+
+static enum lq_store_rc sv_team_put(struct lq_srv_store *s, const struct lq_team *t,
+				    const char *routing)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc,
+		"INSERT INTO teams (id, name, tz, hours, holidays, first_contact_minutes, "
+		"touches_required, touch_window_days, at_risk_percent, routing) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'direct')) "
+		"ON CONFLICT (id) DO UPDATE SET name = excluded.name, tz = excluded.tz, "
+		"hours = excluded.hours, holidays = excluded.holidays, "
+		"first_contact_minutes = excluded.first_contact_minutes, "
+		"touches_required = excluded.touches_required, "
+		"touch_window_days = excluded.touch_window_days, "
+		"at_risk_percent = excluded.at_risk_percent, "
+		"routing = coalesce(?10, routing), version = version + 1",
+		"sssssiiiis", t->id, t->name, t->tz, t->hours, t->holidays,
+		(int64_t)t->policy.first_contact_minutes, (int64_t)t->policy.touches_required,
+		(int64_t)t->policy.touch_window_days, (int64_t)t->policy.at_risk_percent, routing);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc read_team(struct sv_store *q, sqlite3_stmt *st, struct lq_team *out,
+				  int64_t *version)
+{
+	lq_team_init(out);
+	copy_id(out->id, col_text(st, 0));
+	if (!dup_col(st, 1, &out->name) || !dup_col(st, 2, &out->tz) ||
+	    !dup_col(st, 3, &out->hours) || !dup_col(st, 4, &out->holidays)) {
+		lq_team_clear(out);
+		return nomem(q);
+	}
+	out->policy.first_contact_minutes = sqlite3_column_int(st, 5);
+	out->policy.touches_required = sqlite3_column_int(st, 6);
+	out->policy.touch_window_days = sqlite3_column_int(st, 7);
+	out->policy.at_risk_percent = sqlite3_column_int(st, 8);
+	if (version)
+		*version = sqlite3_column_int64(st, 9);
+	return LQ_STORE_OK;
+}
+
+static enum lq_store_rc team_query(struct sv_store *q, sqlite3_stmt *st, enum lq_store_rc rc,
+				   struct lq_team *out, int64_t *version)
+{
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	rc = read_team(q, st, out, version);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lq_store_rc sv_team_get(struct lq_srv_store *s, const char *key, bool by_name,
+				    struct lq_team *out, int64_t *version)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, by_name ? "SELECT " TEAM_COLS " FROM teams WHERE name = ?1"
+				: "SELECT " TEAM_COLS " FROM teams WHERE id = ?1", "s", key);
+
+	return team_query(q, st, rc, out, version);
+}
+
+static enum lq_store_rc sv_team_first(struct lq_srv_store *s, struct lq_team *out)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT " TEAM_COLS " FROM teams ORDER BY rowid LIMIT 1", "");
+
+	return team_query(q, st, rc, out, NULL);
+}
+
+#define USER_COLS "id, login, name, email, tz, team_id, role, capacity, active, version, " \
+	"password_hash"
+
+static enum lq_store_rc sv_user_put(struct lq_srv_store *s, const struct lq_user *u)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc,
+		"INSERT INTO users (id, login, name, email, tz, team_id, role, capacity, active) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+		"ON CONFLICT (id) DO UPDATE SET login = excluded.login, name = excluded.name, "
+		"email = excluded.email, tz = excluded.tz, team_id = excluded.team_id, "
+		"role = excluded.role, capacity = excluded.capacity, active = excluded.active, "
+		"version = version + 1",
+		"sssssssii", u->id, u->login, u->name, u->email, u->tz, u->team_id,
+		lq_role_wire(u->role), (int64_t)u->capacity, (int64_t)u->active);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc read_user(struct sv_store *q, sqlite3_stmt *st, struct lq_user *out,
+				  int64_t *version, char **password_hash)
+{
+	int role;
+
+	lq_user_init(out);
+	copy_id(out->id, col_text(st, 0));
+	if (!dup_col(st, 1, &out->login) || !dup_col(st, 2, &out->name) ||
+	    !dup_col(st, 3, &out->email) || !dup_col(st, 4, &out->tz) ||
+	    !dup_col(st, 5, &out->team_id) || (password_hash && !dup_col(st, 10, password_hash))) {
+		lq_user_clear(out);
+		return nomem(q);
+	}
+	role = lq_role_parse(col_text(st, 6));
+	out->role = role < 0 ? LQ_ROLE_REP : (enum lq_role)role;
+	out->capacity = sqlite3_column_int(st, 7);
+	out->active = sqlite3_column_int(st, 8) != 0;
+	if (version)
+		*version = sqlite3_column_int64(st, 9);
+	return LQ_STORE_OK;
+}
+
+static enum lq_store_rc sv_user_get(struct lq_srv_store *s, const char *key, bool by_login,
+				    struct lq_user *out, int64_t *version, char **password_hash)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, by_login ? "SELECT " USER_COLS " FROM users WHERE login = ?1"
+				: "SELECT " USER_COLS " FROM users WHERE id = ?1", "s", key);
+
+	if (password_hash)
+		*password_hash = NULL;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	rc = read_user(q, st, out, version, password_hash);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lq_store_rc sv_user_each(struct lq_srv_store *s, lq_srv_user_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT " USER_COLS " FROM users ORDER BY login", "");
+	int r;
+
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lq_user u;
+		int stop;
+
+		rc = read_user(q, st, &u, NULL, NULL);
+		if (rc != LQ_STORE_OK)
+			break;
+		stop = cb(ctx, &u);
+		lq_user_clear(&u);
+		if (stop)
+			break;
+	}
+	if (rc == LQ_STORE_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lq_store_rc sv_user_set_password(struct lq_srv_store *s, const char *id,
+					     const char *hash)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+				"ss", id, hash);
+
+	rc = run(q, st, rc);
+	if (rc == LQ_STORE_OK && sqlite3_changes(q->db) == 0)
+		rc = LQ_STORE_NOTFOUND;
+	return rc;
+}
+
+static enum lq_store_rc sv_team_lead(struct lq_srv_store *s, const char *team_id,
+				     struct lq_user *out)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT " USER_COLS " FROM users WHERE team_id = ?1 "
+				"AND role = 'lead' AND active ORDER BY login LIMIT 1", "s", team_id);
+
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	rc = read_user(q, st, out, NULL, NULL);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- tokens and keys ----------------------------------------------------- */
+
+static enum lq_store_rc sv_token_add(struct lq_srv_store *s, const char *hash,
+				     const char *user_id, lq_time now)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO tokens (hash, user_id, created_at) "
+				"VALUES (?1, ?2, ?3)", "ssi", hash, user_id, (int64_t)now);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_token_user(struct lq_srv_store *s, const char *hash,
+				      char user_id[LQ_UUID_SIZE])
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT t.user_id FROM tokens t JOIN users u "
+				"ON u.id = t.user_id WHERE t.hash = ?1 AND t.revoked_at IS NULL "
+				"AND u.active", "s", hash);
+
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(user_id, col_text(st, 0));
+	sqlite3_finalize(st);
+	return LQ_STORE_OK;
+}
+
+static enum lq_store_rc sv_tokens_revoke(struct lq_srv_store *s, const char *user_id,
+					 lq_time now, int *count)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1 "
+				"AND revoked_at IS NULL", "si", user_id, (int64_t)now);
+
+	rc = run(q, st, rc);
+	if (count)
+		*count = rc == LQ_STORE_OK ? sqlite3_changes(q->db) : 0;
+	return rc;
+}
+
+static enum lq_store_rc sv_key_add(struct lq_srv_store *s, const char *hash, const char *name,
+				   lq_time now)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO api_keys (hash, name, created_at) "
+				"VALUES (?1, ?2, ?3)", "ssi", hash, name, (int64_t)now);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_key_check(struct lq_srv_store *s, const char *hash,
+				     char *name, size_t size)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT name FROM api_keys WHERE hash = ?1 "
+				"AND revoked_at IS NULL", "s", hash);
+
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	snprintf(name, size, "%s", col_text(st, 0) ? col_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return LQ_STORE_OK;
+}
+
+/* --- leads and activities -------------------------------------------------- */
+
+static char *dump(json_t *j)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return text;
+}
+
+static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead *l,
+				    int64_t status_version)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st;
+	char *data = dump(lq_lead_to_json(l));
+	char *email = NULL;
+
+	if (!data)
+		return nomem(q);
+	if (l->email && *l->email) {
+		email = lq_strdup(l->email);
+		if (!email) {
+			free(data);
+			return nomem(q);
+		}
+		for (char *p = email; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	st = prep(q, &rc, "INSERT INTO leads (id, external_id, email_key, owner_id, team_id, "
+		  "status, mql_at, version, status_version, data) "
+		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		  "ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, "
+		  "email_key = excluded.email_key, owner_id = excluded.owner_id, "
+		  "team_id = excluded.team_id, status = excluded.status, mql_at = excluded.mql_at, "
+		  "version = excluded.version, status_version = excluded.status_version, "
+		  "data = excluded.data",
+		  "ssssssti" "is", l->id, l->external_id && *l->external_id ? l->external_id : NULL,
+		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
+		  (int64_t)l->version, status_version, data);
+	free(data);
+	lq_free(email);
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_lead_get(struct lq_srv_store *s, const char *id, struct lq_lead *out,
+				    int64_t *status_version)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT data, status_version FROM leads WHERE id = ?1",
+				"s", id);
+	json_t *j;
+	char err[160];
+
+	lq_lead_init(out);
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	j = json_loads(col_text(st, 0), 0, NULL);
+	if (status_version)
+		*status_version = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (!j)
+		return nomem(q);
+	if (!lq_lead_from_json(j, out, err, sizeof err)) {
+		snprintf(q->errmsg, sizeof q->errmsg, "lead %s: %s", id, err);
+		rc = LQ_STORE_ERROR;
+	}
+	json_decref(j);
+	return rc;
+}
+
+static enum lq_store_rc sv_lead_find(struct lq_srv_store *s, const char *email,
+				     const char *external_id, char id[LQ_UUID_SIZE])
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT id FROM leads WHERE (?1 IS NOT NULL AND "
+				"external_id = ?1) OR (?2 IS NOT NULL AND email_key = lower(?2)) "
+				"ORDER BY (external_id IS ?1) DESC, rowid LIMIT 1", "ss",
+				external_id && *external_id ? external_id : NULL,
+				email && *email ? email : NULL);
+
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(id, col_text(st, 0));
+	sqlite3_finalize(st);
+	return LQ_STORE_OK;
+}
+
+static char *state_json(const struct lq_lead_state *ls)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I}", "status", lq_status_wire(ls->status),
+			      "reason", ls->reason, "touches", (json_int_t)ls->touches,
+			      "first_touch_at", (json_int_t)ls->first_touch_at,
+			      "last_touch_at", (json_int_t)ls->last_touch_at);
+
+	return dump(o);
+}
+
+static bool state_parse(const char *text, struct lq_lead_state *ls)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	const char *status = NULL, *reason = NULL;
+	json_int_t touches = 0, first = 0, last = 0;
+	bool ok;
+
+	memset(ls, 0, sizeof *ls);
+	ok = o && json_unpack(o, "{s:s, s:s, s:I, s:I, s:I}", "status", &status, "reason", &reason,
+			      "touches", &touches, "first_touch_at", &first,
+			      "last_touch_at", &last) == 0 && lq_status_parse(status) >= 0;
+	if (ok) {
+		ls->status = (enum lq_status)lq_status_parse(status);
+		snprintf(ls->reason, sizeof ls->reason, "%s", reason);
+		ls->touches = (int)touches;
+		ls->first_touch_at = first;
+		ls->last_touch_at = last;
+	}
+	json_decref(o);
+	return ok;
+}
+
+static enum lq_store_rc sv_activity_put(struct lq_srv_store *s, const struct lq_srv_activity *r)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	char *data = dump(lq_activity_to_json(&r->a));
+	char *before = NULL, *after = NULL;
+
+	if (r->has_states) {
+		before = state_json(&r->before);
+		after = state_json(&r->after);
+	}
+	if (!data || (r->has_states && (!before || !after))) {
+		rc = nomem(q);
+		goto out;
+	}
+	st = prep(q, &rc, "INSERT INTO activities (id, lead_id, at, version, op_id, undo_of, "
+		  "before, after, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+		  "ON CONFLICT (id) DO UPDATE SET at = excluded.at, version = excluded.version, "
+		  "op_id = excluded.op_id, undo_of = excluded.undo_of, before = excluded.before, "
+		  "after = excluded.after, data = excluded.data",
+		  "sstisssss", r->a.id, r->a.lead_id, r->a.at == LQ_TIME_NONE ? 0 : r->a.at,
+		  r->version, r->op_id[0] ? r->op_id : NULL, r->undo_of[0] ? r->undo_of : NULL,
+		  before, after, data);
+	rc = run(q, st, rc);
+out:
+	free(data);
+	free(before);
+	free(after);
+	return rc;
+}
+
+static enum lq_store_rc sv_activity_get(struct lq_srv_store *s, const char *id, bool by_op,
+					struct lq_srv_activity *out)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, by_op
+		? "SELECT data, version, op_id, undo_of, before, after FROM activities "
+		  "WHERE op_id = ?1 AND undo_of IS NULL"
+		: "SELECT data, version, op_id, undo_of, before, after FROM activities "
+		  "WHERE id = ?1", "s", id);
+	json_t *j;
+	char err[160];
+
+	lq_srv_activity_init(out);
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	j = json_loads(col_text(st, 0), 0, NULL);
+	out->version = sqlite3_column_int64(st, 1);
+	copy_id(out->op_id, col_text(st, 2));
+	copy_id(out->undo_of, col_text(st, 3));
+	out->has_states = col_text(st, 4) && col_text(st, 5) &&
+			  state_parse(col_text(st, 4), &out->before) &&
+			  state_parse(col_text(st, 5), &out->after);
+	sqlite3_finalize(st);
+	if (!j)
+		return nomem(q);
+	if (!lq_activity_from_json(j, &out->a, err, sizeof err)) {
+		snprintf(q->errmsg, sizeof q->errmsg, "activity %s: %s", id, err);
+		rc = LQ_STORE_ERROR;
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* --- ops, feed, audit ------------------------------------------------------- */
+
+static enum lq_store_rc sv_op_get(struct lq_srv_store *s, const char *id, struct lq_srv_op *out)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT user_id, request_hash, result FROM ops_applied "
+				"WHERE id = ?1", "s", id);
+
+	memset(out, 0, sizeof *out);
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(out->user_id, col_text(st, 0));
+	snprintf(out->hash, sizeof out->hash, "%s", col_text(st, 1) ? col_text(st, 1) : "");
+	if (!dup_col(st, 2, &out->result))
+		rc = nomem(q);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lq_store_rc sv_op_put(struct lq_srv_store *s, const char *id, const char *user_id,
+				  const char *hash, const char *result, lq_time now)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO ops_applied (id, user_id, request_hash, "
+				"result, at) VALUES (?1, ?2, ?3, ?4, ?5)", "ssssi",
+				id, user_id, hash, result, (int64_t)now);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_feed_add(struct lq_srv_store *s, const struct lq_srv_feed *f,
+				    int64_t *seq)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO feed (type, entity_id, lead_id, owner_id, "
+				"team_id, prev_owner_id, prev_team_id) VALUES (?1, ?2, ?3, ?4, ?5, "
+				"?6, ?7)", "sssssss", f->type, f->entity_id, f->lead_id,
+				f->owner_id, f->team_id, f->prev_owner_id, f->prev_team_id);
+
+	rc = run(q, st, rc);
+	if (seq)
+		*seq = rc == LQ_STORE_OK ? sqlite3_last_insert_rowid(q->db) : 0;
+	return rc;
+}
+
+static enum lq_store_rc sv_feed_last(struct lq_srv_store *s, int64_t *seq)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT coalesce(max(seq), 0) FROM feed", "");
+
+	*seq = 0;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	*seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return LQ_STORE_OK;
+}
+
+static enum lq_store_rc sv_feed_page(struct lq_srv_store *s, const struct lq_srv_scope *sc,
+				     int64_t since, int limit, lq_srv_feed_cb cb, void *ctx,
+				     int64_t *last)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	/* The same rules as lq_srv_scope_sees_*, so that limit counts rows
+	 * that are mostly wanted. */
+	sqlite3_stmt *st = prep(q, &rc,
+		"SELECT seq, type, entity_id, lead_id, owner_id, team_id, prev_owner_id, "
+		"prev_team_id FROM feed WHERE seq > ?1 AND (?2 = 'admin' "
+		"OR (type IN ('lead', 'activity') AND (owner_id = ?3 OR prev_owner_id = ?3 "
+		"  OR (?2 = 'lead' AND (team_id = ?4 OR prev_team_id = ?4)))) "
+		"OR (type IN ('user', 'team') AND (entity_id = ?3 OR team_id = ?4 OR entity_id = ?4))) "
+		"ORDER BY seq LIMIT ?5", "isssi", (int64_t)since, lq_role_wire(sc->role),
+		sc->user_id, sc->team_id, (int64_t)limit);
+	int r;
+
+	*last = since;
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lq_srv_feed f;
+
+		f.seq = sqlite3_column_int64(st, 0);
+		f.type = col_text(st, 1);
+		f.entity_id = col_text(st, 2);
+		f.lead_id = col_text(st, 3);
+		f.owner_id = col_text(st, 4);
+		f.team_id = col_text(st, 5);
+		f.prev_owner_id = col_text(st, 6);
+		f.prev_team_id = col_text(st, 7);
+		*last = f.seq;
+		if (!f.type || !f.entity_id)
+			continue;
+		if (cb(ctx, &f))
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum lq_store_rc sv_audit_add(struct lq_srv_store *s, const char *who, const char *action,
+				     const char *entity_type, const char *entity_id,
+				     const char *before, const char *after, lq_time now)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO audit (at, who, action, entity_type, "
+				"entity_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				"isssss" "s", (int64_t)now, who, action, entity_type, entity_id,
+				before, after);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_exec(struct lq_srv_store *s, const char *sql)
+{
+	return exec_sql(sv(s), sql);
+}
+
+const struct lq_srv_store_ops lq_srv_sqlite_ops = {
+	.name = "sqlite",
+	.accepts = sv_accepts,
+	.open = sv_open,
+	.close = sv_close,
+	.errmsg = sv_errmsg,
+	.begin = sv_begin,
+	.commit = sv_commit,
+	.rollback = sv_rollback,
+	.meta_get = sv_meta_get,
+	.meta_set = sv_meta_set,
+	.team_put = sv_team_put,
+	.team_get = sv_team_get,
+	.team_first = sv_team_first,
+	.user_put = sv_user_put,
+	.user_get = sv_user_get,
+	.user_each = sv_user_each,
+	.user_set_password = sv_user_set_password,
+	.team_lead = sv_team_lead,
+	.token_add = sv_token_add,
+	.token_user = sv_token_user,
+	.tokens_revoke = sv_tokens_revoke,
+	.key_add = sv_key_add,
+	.key_check = sv_key_check,
+	.lead_put = sv_lead_put,
+	.lead_get = sv_lead_get,
+	.lead_find = sv_lead_find,
+	.activity_put = sv_activity_put,
+	.activity_get = sv_activity_get,
+	.op_get = sv_op_get,
+	.op_put = sv_op_put,
+	.feed_add = sv_feed_add,
+	.feed_last = sv_feed_last,
+	.feed_page = sv_feed_page,
+	.audit_add = sv_audit_add,
+	.exec = sv_exec,
+};

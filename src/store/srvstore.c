@@ -1,0 +1,240 @@
+/* leadq — the server storage's public functions: dispatch to the backend,
+ * and the scope rules that every backend shares. */
+#include "config.h"
+
+#include <string.h>
+
+#include "leadq/mem.h"
+#include "leadq/srvstore.h"
+#include "store/srv_private.h"
+
+static const struct lq_srv_store_ops *const backends[] = { &lq_srv_sqlite_ops, NULL };
+
+enum lq_store_rc lq_srv_open(const char *path, struct lq_srv_store **out, char **err)
+{
+	int i;
+
+	*out = NULL;
+	if (err)
+		*err = NULL;
+	for (i = 0; backends[i]; i++)
+		if (backends[i]->accepts(path))
+			return backends[i]->open(path, out, err);
+	if (err)
+		*err = lq_strdup("no storage backend for that database (PostgreSQL is not built in)");
+	return LQ_STORE_ERROR;
+}
+
+void lq_srv_close(struct lq_srv_store **s)
+{
+	if (!s || !*s)
+		return;
+	(*s)->ops->close(*s);
+	*s = NULL;
+}
+
+const char *lq_srv_errmsg(const struct lq_srv_store *s) { return s->ops->errmsg(s); }
+enum lq_store_rc lq_srv_begin(struct lq_srv_store *s) { return s->ops->begin(s); }
+enum lq_store_rc lq_srv_commit(struct lq_srv_store *s) { return s->ops->commit(s); }
+void lq_srv_rollback(struct lq_srv_store *s) { s->ops->rollback(s); }
+
+enum lq_store_rc lq_srv_meta_get(struct lq_srv_store *s, const char *key, char **value)
+{
+	return s->ops->meta_get(s, key, value);
+}
+enum lq_store_rc lq_srv_meta_set(struct lq_srv_store *s, const char *key, const char *value)
+{
+	return s->ops->meta_set(s, key, value);
+}
+enum lq_store_rc lq_srv_team_put(struct lq_srv_store *s, const struct lq_team *t,
+				 const char *routing)
+{
+	return s->ops->team_put(s, t, routing);
+}
+enum lq_store_rc lq_srv_team_get(struct lq_srv_store *s, const char *key, bool by_name,
+				 struct lq_team *out, int64_t *version)
+{
+	return s->ops->team_get(s, key, by_name, out, version);
+}
+enum lq_store_rc lq_srv_team_first(struct lq_srv_store *s, struct lq_team *out)
+{
+	return s->ops->team_first(s, out);
+}
+enum lq_store_rc lq_srv_user_put(struct lq_srv_store *s, const struct lq_user *u)
+{
+	return s->ops->user_put(s, u);
+}
+enum lq_store_rc lq_srv_user_get(struct lq_srv_store *s, const char *key, bool by_login,
+				 struct lq_user *out, int64_t *version, char **password_hash)
+{
+	return s->ops->user_get(s, key, by_login, out, version, password_hash);
+}
+enum lq_store_rc lq_srv_user_each(struct lq_srv_store *s, lq_srv_user_cb cb, void *ctx)
+{
+	return s->ops->user_each(s, cb, ctx);
+}
+enum lq_store_rc lq_srv_user_set_password(struct lq_srv_store *s, const char *id,
+					  const char *hash)
+{
+	return s->ops->user_set_password(s, id, hash);
+}
+enum lq_store_rc lq_srv_team_lead(struct lq_srv_store *s, const char *team_id,
+				  struct lq_user *out)
+{
+	return s->ops->team_lead(s, team_id, out);
+}
+enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,
+				  const char *user_id, lq_time now)
+{
+	return s->ops->token_add(s, hash, user_id, now);
+}
+enum lq_store_rc lq_srv_token_user(struct lq_srv_store *s, const char *hash,
+				   char user_id[LQ_UUID_SIZE])
+{
+	return s->ops->token_user(s, hash, user_id);
+}
+enum lq_store_rc lq_srv_tokens_revoke(struct lq_srv_store *s, const char *user_id,
+				      lq_time now, int *count)
+{
+	return s->ops->tokens_revoke(s, user_id, now, count);
+}
+enum lq_store_rc lq_srv_key_add(struct lq_srv_store *s, const char *hash, const char *name,
+				lq_time now)
+{
+	return s->ops->key_add(s, hash, name, now);
+}
+enum lq_store_rc lq_srv_key_check(struct lq_srv_store *s, const char *hash,
+				  char *name, size_t size)
+{
+	return s->ops->key_check(s, hash, name, size);
+}
+enum lq_store_rc lq_srv_lead_put(struct lq_srv_store *s, const struct lq_lead *l,
+				 int64_t status_version)
+{
+	return s->ops->lead_put(s, l, status_version);
+}
+enum lq_store_rc lq_srv_lead_get(struct lq_srv_store *s, const char *id, struct lq_lead *out,
+				 int64_t *status_version)
+{
+	return s->ops->lead_get(s, id, out, status_version);
+}
+enum lq_store_rc lq_srv_lead_find(struct lq_srv_store *s, const char *email,
+				  const char *external_id, char id[LQ_UUID_SIZE])
+{
+	if ((!email || !*email) && (!external_id || !*external_id))
+		return LQ_STORE_NOTFOUND;
+	return s->ops->lead_find(s, email, external_id, id);
+}
+
+void lq_srv_activity_init(struct lq_srv_activity *r)
+{
+	memset(r, 0, sizeof *r);
+	lq_activity_init(&r->a);
+	r->version = 1;
+}
+
+void lq_srv_activity_clear(struct lq_srv_activity *r)
+{
+	lq_activity_clear(&r->a);
+	lq_srv_activity_init(r);
+}
+
+enum lq_store_rc lq_srv_activity_put(struct lq_srv_store *s, const struct lq_srv_activity *r)
+{
+	return s->ops->activity_put(s, r);
+}
+enum lq_store_rc lq_srv_activity_get(struct lq_srv_store *s, const char *id,
+				     struct lq_srv_activity *out)
+{
+	return s->ops->activity_get(s, id, false, out);
+}
+enum lq_store_rc lq_srv_activity_by_op(struct lq_srv_store *s, const char *op_id,
+				       struct lq_srv_activity *out)
+{
+	return s->ops->activity_get(s, op_id, true, out);
+}
+enum lq_store_rc lq_srv_op_get(struct lq_srv_store *s, const char *id, struct lq_srv_op *out)
+{
+	return s->ops->op_get(s, id, out);
+}
+enum lq_store_rc lq_srv_op_put(struct lq_srv_store *s, const char *id, const char *user_id,
+			       const char *hash, const char *result, lq_time now)
+{
+	return s->ops->op_put(s, id, user_id, hash, result, now);
+}
+enum lq_store_rc lq_srv_feed_add(struct lq_srv_store *s, const struct lq_srv_feed *f,
+				 int64_t *seq)
+{
+	return s->ops->feed_add(s, f, seq);
+}
+enum lq_store_rc lq_srv_feed_last(struct lq_srv_store *s, int64_t *seq)
+{
+	return s->ops->feed_last(s, seq);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a && b && *a && strcmp(a, b) == 0;
+}
+
+bool lq_srv_scope_sees_lead(const struct lq_srv_scope *sc, const char *owner_id,
+			    const char *team_id)
+{
+	switch (sc->role) {
+	case LQ_ROLE_ADMIN:
+		return true;
+	case LQ_ROLE_LEAD:
+		return same(sc->team_id, team_id) || same(sc->user_id, owner_id);
+	case LQ_ROLE_REP:
+	case LQ_ROLE_TELEQUAL:
+	default:
+		return same(sc->user_id, owner_id);
+	}
+}
+
+bool lq_srv_scope_sees_org(const struct lq_srv_scope *sc, const char *entity_id,
+			   const char *team_id)
+{
+	return sc->role == LQ_ROLE_ADMIN || same(sc->user_id, entity_id) ||
+	       same(sc->team_id, team_id) || same(sc->team_id, entity_id);
+}
+
+struct page_filter {
+	const struct lq_srv_scope *sc;
+	lq_srv_feed_cb cb;
+	void *ctx;
+};
+
+static int filter_row(void *ctx, const struct lq_srv_feed *row)
+{
+	struct page_filter *pf = ctx;
+	bool seen;
+
+	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0)
+		seen = lq_srv_scope_sees_lead(pf->sc, row->owner_id, row->team_id) ||
+		       ((row->prev_owner_id || row->prev_team_id) &&
+			lq_srv_scope_sees_lead(pf->sc, row->prev_owner_id, row->prev_team_id));
+	else
+		seen = lq_srv_scope_sees_org(pf->sc, row->entity_id, row->team_id);
+	return seen ? pf->cb(pf->ctx, row) : 0;
+}
+
+enum lq_store_rc lq_srv_feed_page(struct lq_srv_store *s, const struct lq_srv_scope *sc,
+				  int64_t since, int limit, lq_srv_feed_cb cb, void *ctx,
+				  int64_t *last)
+{
+	struct page_filter pf = { sc, cb, ctx };
+
+	return s->ops->feed_page(s, sc, since, limit, filter_row, &pf, last);
+}
+
+enum lq_store_rc lq_srv_audit_add(struct lq_srv_store *s, const char *who, const char *action,
+				  const char *entity_type, const char *entity_id,
+				  const char *before, const char *after, lq_time now)
+{
+	return s->ops->audit_add(s, who, action, entity_type, entity_id, before, after, now);
+}
+enum lq_store_rc lq_srv_exec(struct lq_srv_store *s, const char *sql)
+{
+	return s->ops->exec(s, sql);
+}
