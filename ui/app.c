@@ -865,6 +865,104 @@ static int run_script(struct lq_session *s, const char *path)
 	return rc;
 }
 
+/* Sync changed the cache: read the lead set again (new leads appear
+ * without a key press).  The cursor keeps its row; a lead screen whose lead
+ * left the view goes back to the queue. */
+static void reload_leads(struct lq_app *app)
+{
+	struct lq_lead_set set;
+	struct lq_queue_item *items, *view;
+	unsigned char *marks;
+	char pinned[LQ_UUID_SIZE] = "";
+
+	if (lq_store_load_leads(app->s->store, &set) != LQ_STORE_OK)
+		return;
+	items = calloc(set.count + 1, sizeof *items);
+	view = calloc(set.count + 1, sizeof *view);
+	marks = calloc(set.count + 1, 1);
+	if (!items || !view || !marks) {
+		free(items);
+		free(view);
+		free(marks);
+		lq_lead_set_free(&set);
+		return;
+	}
+	if (app->pinned)
+		memcpy(pinned, app->pinned->id, LQ_UUID_SIZE);
+	free(app->items);
+	free(app->view);
+	free(app->marks);
+	lq_lead_set_free(&app->set);
+	app->set = set;
+	app->items = items;
+	app->view = view;
+	app->marks = marks;
+	app->nview = 0;
+	app->nmarked = 0;
+	app->nitems = set.count;
+	for (size_t i = 0; i < app->nitems; i++) {
+		app->items[i].lead = &app->set.leads[i];
+		app->items[i].folded = app->set.search ? app->set.search[i] : "";
+		app->items[i].folded_company = app->set.company ? app->set.company[i] : "";
+	}
+	app->pinned = pinned[0] ? lq_app_find_lead(app, pinned) : NULL;
+	if (pinned[0] && !app->pinned)
+		app->screen = &lq_screen_queue;
+	lq_app_forget_timeline(app);
+	lq_app_refresh_view(app, true);
+	refresh_counts(app);
+}
+
+static void start_sync(struct lq_app *app)
+{
+	struct lq_session *s = app->s;
+	struct lq_sync_opts o;
+	char *token, *err = NULL;
+
+	if (s->demo || !s->config.server || getenv("LEADQ_NO_SYNC"))
+		return;
+	token = lq_session_token(s->config.server);
+	if (!token)
+		return;
+	memset(&o, 0, sizeof o);
+	o.server = s->config.server;
+	o.token = token;
+	app->sync = lq_sync_new(s->store, &o, &err);
+	free(token);
+	free(err);
+	if (app->sync)
+		lq_sync_get_status(app->sync, &app->sync_st);
+}
+
+/* One turn of the engine; true when the screen should be drawn again. */
+static bool sync_turn(struct lq_app *app)
+{
+	struct lq_sync_status st;
+	bool redraw;
+
+	if (!app->sync)
+		return false;
+	lq_sync_step(app->sync);
+	lq_sync_get_status(app->sync, &st);
+	redraw = st.online != app->sync_st.online || st.pending != app->sync_st.pending ||
+		 st.conflicts != app->sync_st.conflicts || st.last_ok != app->sync_st.last_ok ||
+		 st.auth_failed != app->sync_st.auth_failed;
+	if (st.generation != app->sync_gen) {
+		app->sync_gen = st.generation;
+		reload_leads(app);
+		redraw = true;
+	}
+	/* A conflict or a rejection is shown once, naming the lead and the
+	 * server's state; the op stays in the outbox marked so. */
+	if (st.conflicts + st.rejected != app->sync_problems_seen && st.problem[0]) {
+		app->sync_problems_seen = st.conflicts + st.rejected;
+		lq_app_message(app, true, _("not applied by the server: %s"), st.problem);
+		redraw = true;
+	}
+	app->sync_st = st;
+	return redraw;
+}
+
 int lq_app_run(struct lq_session *s)
 {
 	const char *script = getenv("LEADQ_SCRIPT");
@@ -886,34 +984,55 @@ int lq_app_run(struct lq_session *s)
 		return 1;
 	}
 	curses_active = true;
+	start_sync(app);
 	lq_app_frame(app);
-	/* Never block: wake up four times a second so the countdowns tick. */
-	timeout(250);
+	/* Never block: wait on the terminal and the sync engine's sockets
+	 * together, and wake up four times a second so the countdowns tick. */
+	timeout(0);
 	for (;;) {
+		struct pollfd fds[17];
 		wint_t wc;
-		int got, flags;
+		int got, flags, n = 0, wait_ms = 250, sync_ms = 250;
 		lq_time before = app->last_tick;
+		bool quit = false, redraw;
 
 		if (quit_signal)
 			break;
-		got = get_wch(&wc);
-		if (got == ERR) {
-			lq_app_tick(app);
-			if (app->last_tick != before) {
-				lq_app_draw(app);
-				refresh();
+		if (app->sync)
+			n = lq_sync_pollfds(app->sync, fds + 1, 16, &sync_ms);
+		if (sync_ms < wait_ms)
+			wait_ms = sync_ms;
+		fds[0].fd = STDIN_FILENO;
+		fds[0].events = POLLIN;
+		fds[0].revents = 0;
+		if (poll(fds, (nfds_t)n + 1, wait_ms) < 0 && errno != EINTR)
+			break;
+		redraw = sync_turn(app);
+		while ((got = get_wch(&wc)) != ERR) {
+			int key = lq_key_normalize(got == KEY_CODE_YES ? (int)wc | LQ_KEY_FN : (int)wc);
+
+			if (app->sync && lq_keymap_lookup(&app->keymap, key) == LQ_ACTION_REDRAW)
+				lq_sync_kick(app->sync);
+			flags = lq_app_dispatch(app, key);
+			if (flags & LQ_H_QUIT) {
+				quit = true;
+				break;
 			}
-			continue;
+			/* A user action: look at the outbox now (its op may be due). */
+			if (app->sync)
+				lq_sync_kick(app->sync);
+			redraw = true;
 		}
-		flags = lq_app_dispatch(app, lq_key_normalize(got == KEY_CODE_YES ?
-							      (int)wc | LQ_KEY_FN : (int)wc));
-		if (flags & LQ_H_QUIT)
+		if (quit)
 			break;
 		lq_app_tick(app);
-		lq_app_draw(app);
-		refresh();
+		if (redraw || app->last_tick != before) {
+			lq_app_draw(app);
+			refresh();
+		}
 	}
 	curses_active = false;
+	lq_sync_free(&app->sync);
 	lq_app_close(&app);
 	return rc;
 }

@@ -1,10 +1,16 @@
 /* leadq client — the command-line modes (list, show, set, touch, note, undo). */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -15,6 +21,7 @@
 #include "leadq/queue.h"
 #include "leadq/sla.h"
 #include "leadq/store.h"
+#include "leadq/sync.h"
 #include "leadq/text.h"
 #include "leadq/time.h"
 #include "leadq/tz.h"
@@ -44,6 +51,8 @@ struct lq_cli_cmd {
 	enum lq_outcome outcome;
 	const char *text;         /* touch --note */
 	char *note;               /* note: the words joined */
+	bool password_stdin;      /* login --password-stdin */
+	const char *login_user;   /* login USER */
 };
 
 /* --- messages ----------------------------------------------------------- */
@@ -90,8 +99,12 @@ void lq_cli_usage(FILE *f)
 "                      wrong_number, sent)\n"
 "  note ID TEXT        add a note\n"
 "  undo                undo your last change\n"
+"  login SERVER USER [--password-stdin]\n"
+"                      log in, store the token and make SERVER the default\n"
+"  sync                send the outbox, fetch the changes, and exit\n"
 "\n"
-"Exit status: 0 ok, 1 runtime failure, 2 usage error.\n"
+"Exit status: 0 ok, 1 runtime failure, 2 usage error,\n"
+"3 (sync) some change ended in a conflict or was rejected.\n"
 "See leadq(1) and leadq.conf(5).\n"));
 }
 
@@ -264,6 +277,10 @@ bad:
 
 static int on_opt(struct lq_cli_cmd *c, const char *name, const char *value)
 {
+	if (strcmp(name, "password-stdin") == 0) {
+		c->password_stdin = true;
+		return 0;
+	}
 	char opt[40];
 
 	snprintf(opt, sizeof opt, "--%s", name);
@@ -357,6 +374,7 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		{"outcome", true}, {"note", true}, {NULL, false},
 	};
 	static const struct opt_spec no_opts[] = {{NULL, false}};
+	static const struct opt_spec login_opts[] = {{"password-stdin", false}, {NULL, false}};
 	const char *words[3] = {NULL, NULL, NULL};
 	int nwords = 0;
 	int rc;
@@ -454,14 +472,16 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		rc = scan_args(name, argc, argv, no_opts, on_opt, c, words, 0, &nwords, false);
 		break;
 	case V_LOGIN:
-	case V_SYNC:
-	default:
-		rc = scan_args(name, argc, argv, no_opts, on_opt, c, words, 3, &nwords, true);
-		if (rc == 0) {
-			error_line(_("%s: not available yet: it comes with the server (meanwhile try leadq --demo)"),
-				   name);
+		rc = scan_args(name, argc, argv, login_opts, on_opt, c, words, 2, &nwords, false);
+		if (rc == 0 && nwords != 2) {
+			error_line("%s", _("login: usage: leadq login SERVER USER [--password-stdin]"));
 			rc = 2;
 		}
+		c->login_user = words[1];
+		break;
+	case V_SYNC:
+	default:
+		rc = scan_args(name, argc, argv, no_opts, on_opt, c, words, 0, &nwords, false);
 		break;
 	}
 	if (rc == -2) {
@@ -1016,6 +1036,278 @@ static int cmd_undo(struct lq_session *s)
 	return 0;
 }
 
+/* --- login and sync ------------------------------------------------------------ */
+
+bool lq_cli_needs_session(const struct lq_cli_cmd *c)
+{
+	return c->verb != V_LOGIN;
+}
+
+/* One line of the password: from stdin, or from the terminal with echo off. */
+static char *read_password(bool from_stdin)
+{
+	char buf[1024];
+	struct termios old, quiet;
+	FILE *in = stdin;
+	bool tty = false;
+	size_t n;
+	char *ok;
+
+	if (!from_stdin) {
+		in = fopen("/dev/tty", "r+");
+		if (!in) {
+			error_line("%s", _("login: no terminal to ask for the password (use --password-stdin)"));
+			return NULL;
+		}
+		fputs(_("Password: "), stderr);
+		fflush(stderr);
+		if (tcgetattr(fileno(in), &old) == 0) {
+			quiet = old;
+			quiet.c_lflag &= (tcflag_t)~ECHO;
+			tty = tcsetattr(fileno(in), TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	ok = fgets(buf, sizeof buf, in);
+	if (tty) {
+		tcsetattr(fileno(in), TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (in != stdin)
+		fclose(in);
+	if (!ok)
+		return NULL;
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	ok = strdup(buf);
+	memset(buf, 0, sizeof buf);
+	return ok;
+}
+
+static int write_token(const char *path, const char *token)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(token);
+
+	if (fd < 0)
+		return -1;
+	/* An older file may have had another mode. */
+	if (fchmod(fd, 0600) != 0 || write(fd, token, len) != (ssize_t)len ||
+	    write(fd, "\n", 1) != 1) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Writes "server = SERVER" into the config, keeping every other line. */
+static int write_server(const char *path, const char *server)
+{
+	char *tmp = lq_os_asprintf("%s.tmp", path);
+	FILE *in, *out;
+	char line[4096];
+	bool done = false;
+	int rc = 0;
+
+	if (!tmp)
+		return -1;
+	out = fopen(tmp, "w");
+	if (!out) {
+		free(tmp);
+		return -1;
+	}
+	in = fopen(path, "r");
+	while (in && fgets(line, sizeof line, in)) {
+		const char *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "server", 6) == 0 && strchr(" \t=", p[6])) {
+			if (!done)
+				fprintf(out, "server = %s\n", server);
+			done = true;
+			continue;
+		}
+		fputs(line, out);
+	}
+	if (in)
+		fclose(in);
+	if (!done)
+		fprintf(out, "server = %s\n", server);
+	if (fclose(out) != 0 || rename(tmp, path) != 0)
+		rc = -1;
+	free(tmp);
+	return rc;
+}
+
+/* The cache of the server: its user from the login answer. */
+static int setup_cache(const char *server, json_t *user_json, char **db_out)
+{
+	char *data = lq_os_xdg_dir("data");
+	char *name = lq_session_server_name(server);
+	char *path = data && name ? lq_os_asprintf("%s/%s.db", data, name) : NULL;
+	struct lq_store *st = NULL;
+	struct lq_user u;
+	char *err = NULL, *old = NULL, why[256];
+	int rc = 1;
+
+	*db_out = path;
+	memset(&u, 0, sizeof u);
+	if (!path || lq_os_mkdir_p(data, 0700) != 0) {
+		error_line("%s: %s", data ? data : "XDG_DATA_HOME", strerror(errno ? errno : ENOMEM));
+		goto out;
+	}
+	if (!lq_user_from_json(user_json, &u, why, sizeof why)) {
+		error_line(_("login: the server's answer: %s"), why);
+		goto out;
+	}
+	if (lq_store_open(path, &st, &err) != LQ_STORE_OK) {
+		error_line("%s", err ? err : path);
+		goto out;
+	}
+	/* Another user's view does not belong here (their outbox stays). */
+	if (lq_store_meta_get(st, "user_id", &old) == LQ_STORE_OK && old &&
+	    strcmp(old, u.id) != 0 && lq_store_drop_view(st) != LQ_STORE_OK)
+		goto dberr;
+	if (lq_store_put_user(st, &u) != LQ_STORE_OK ||
+	    lq_store_meta_set(st, "user_id", u.id) != LQ_STORE_OK ||
+	    lq_store_meta_set(st, "login", u.login ? u.login : "") != LQ_STORE_OK ||
+	    lq_store_meta_set(st, "server", server) != LQ_STORE_OK)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	error_line("%s: %s", path, lq_store_errmsg(st));
+out:
+	free(old);
+	free(err);
+	lq_user_clear(&u);
+	lq_store_close(&st);
+	free(data);
+	free(name);
+	return rc;
+}
+
+int lq_cli_login(const struct lq_cli_cmd *c, const char *config_path)
+{
+	const char *server = c->id;
+	char *password, *token = NULL, *err = NULL, *dir = NULL, *tpath = NULL, *cpath = NULL;
+	char *db = NULL;
+	json_t *user = NULL;
+	int rc;
+
+	password = read_password(c->password_stdin);
+	if (!password) {
+		error_line("%s", _("login: no password given"));
+		return 1;
+	}
+	rc = lq_sync_login(server, c->login_user, password, &token, &user, &err);
+	memset(password, 0, strlen(password));
+	free(password);
+	if (rc != 0) {
+		error_line(rc == 2 ? _("login refused: %s") : _("cannot reach the server: %s"),
+			   err ? err : server);
+		free(err);
+		return 1;
+	}
+	rc = 1;
+	dir = lq_os_xdg_dir("config");
+	tpath = lq_session_token_path(server);
+	if (!dir || !tpath || lq_os_mkdir_p(dir, 0700) != 0) {
+		error_line("%s: %s", dir ? dir : "XDG_CONFIG_HOME", strerror(errno ? errno : ENOMEM));
+		goto out;
+	}
+	if (write_token(tpath, token) != 0) {
+		error_line("%s: %s", tpath, strerror(errno));
+		goto out;
+	}
+	cpath = config_path ? strdup(config_path) : lq_os_asprintf("%s/config", dir);
+	if (!cpath || write_server(cpath, server) != 0) {
+		error_line("%s: %s", cpath ? cpath : "config", strerror(errno ? errno : ENOMEM));
+		goto out;
+	}
+	if (setup_cache(server, user, &db) != 0)
+		goto out;
+	printf(_("logged in as %s on %s\n"),
+	       json_string_value(json_object_get(user, "login")) ?
+	       json_string_value(json_object_get(user, "login")) : c->login_user, server);
+	rc = 0;
+out:
+	if (token)
+		memset(token, 0, strlen(token));
+	free(token);
+	json_decref(user);
+	free(dir);
+	free(tpath);
+	free(cpath);
+	free(db);
+	return rc;
+}
+
+static void print_problem(void *ctx, const struct lq_sync_problem *p)
+{
+	(void)ctx;
+	/* One line each: the lead, what, why. */
+	error_line("%s: %s %s: %s", p->lead_name ? p->lead_name : p->lead_id, p->kind,
+		   strcmp(p->result, "conflict") == 0 ? _("conflict") : _("rejected"), p->message);
+}
+
+static int cmd_sync(struct lq_session *s)
+{
+	struct lq_sync_opts o;
+	struct lq_sync_status st;
+	struct lq_sync *sync;
+	char *token, *err = NULL;
+
+	if (!s->config.server) {
+		error_line("%s", _("sync: no server configured (run leadq login SERVER USER)"));
+		return 2;
+	}
+	token = lq_session_token(s->config.server);
+	if (!token) {
+		error_line(_("sync: no token for %s (run leadq login SERVER USER)"), s->config.server);
+		return 1;
+	}
+	memset(&o, 0, sizeof o);
+	o.server = s->config.server;
+	o.token = token;
+	o.once = true;
+	o.on_problem = print_problem;
+	sync = lq_sync_new(s->store, &o, &err);
+	free(token);
+	if (!sync) {
+		error_line("sync: %s", err ? err : _("out of memory"));
+		free(err);
+		return 1;
+	}
+	for (;;) {
+		struct pollfd fds[16];
+		int timeout, n;
+
+		lq_sync_get_status(sync, &st);
+		if (st.done || st.auth_failed)
+			break;
+		n = lq_sync_pollfds(sync, fds, 16, &timeout);
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			break;
+		lq_sync_step(sync);
+	}
+	lq_sync_get_status(sync, &st);
+	lq_sync_free(&sync);
+	if (st.auth_failed) {
+		error_line(_("sync: the server refused the token: log in again (leadq login %s USER)"),
+			   s->config.server);
+		return 1;
+	}
+	if (st.failed) {
+		error_line(_("sync: cannot reach the server: %s"), st.error);
+		return 1;
+	}
+	return st.conflicts + st.rejected > 0 ? 3 : 0;
+}
+
 int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *c)
 {
 	switch (c->verb) {
@@ -1025,8 +1317,8 @@ int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *c)
 	case V_TOUCH: return cmd_touch(s, c);
 	case V_NOTE: return cmd_note(s, c);
 	case V_UNDO: return cmd_undo(s);
+	case V_SYNC: return cmd_sync(s);
 	case V_LOGIN:
-	case V_SYNC:
 		break;
 	}
 	return 2;

@@ -30,6 +30,13 @@ int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *cmd);
 
 void lq_cli_cmd_free(struct lq_cli_cmd **cmd);
 
+/* Whether the command runs on a session (all but login). */
+bool lq_cli_needs_session(const struct lq_cli_cmd *cmd);
+/* `leadq login SERVER USER [--password-stdin]`: the token (0600) in
+ * $XDG_CONFIG_HOME/leadq/token-NAME, "server = SERVER" in the config
+ * (config_path, or the XDG one), the cache's user.  Returns the exit code. */
+int lq_cli_login(const struct lq_cli_cmd *cmd, const char *config_path);
+
 /* The program's usage text (leadq --help). */
 void lq_cli_usage(FILE *f);
 

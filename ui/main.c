@@ -118,6 +118,11 @@ int main(int argc, char **argv)
 		int rc = lq_cli_parse(&cmd, argc - i, argv + i);
 		if (rc >= 0)
 			return finish_output(rc);
+		if (!lq_cli_needs_session(cmd)) {
+			rc = lq_cli_login(cmd, o.config_path);
+			lq_cli_cmd_free(&cmd);
+			return finish_output(rc);
+		}
 	}
 
 	int rc = lq_session_open(&s, &o, &err);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <curses.h>
 
+#include "leadq/sync.h"
 #include "leadq/lead.h"
 #include "leadq/queue.h"
 #include "leadq/sla.h"
@@ -129,6 +130,12 @@ struct lq_app {
 
 	struct lq_popup popup;
 	lq_time last_tick;
+
+	/* Background sync (NULL: the demo, or no server/token). */
+	struct lq_sync *sync;
+	struct lq_sync_status sync_st;
+	unsigned long sync_gen;
+	int sync_problems_seen;
 };
 
 /* app.c: the model. */

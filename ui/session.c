@@ -428,7 +428,7 @@ static int open_demo(struct lq_session *s, const struct lq_session_opts *o, char
 }
 
 /* "https://Leadq.Example.com:8443/x" -> "leadq.example.com_8443": a file name. */
-static char *server_file_name(const char *server)
+char *lq_session_server_name(const char *server)
 {
 	const char *p = strstr(server, "://");
 	p = p ? p + 3 : server;
@@ -494,7 +494,7 @@ static int choose_path(struct lq_session *s, const struct lq_session_opts *o, ch
 	if (o->demo) {
 		s->db_path = lq_os_asprintf("%s/cache.db", dir);
 	} else {
-		char *name = server_file_name(s->config.server);
+		char *name = lq_session_server_name(s->config.server);
 		s->db_path = name ? lq_os_asprintf("%s/%s.db", dir, name) : NULL;
 		free(name);
 	}
@@ -614,4 +614,33 @@ void lq_session_close(struct lq_session **sp)
 	free(s->db_path);
 	free(s);
 	*sp = NULL;
+}
+
+char *lq_session_token_path(const char *server)
+{
+	char *dir = lq_os_xdg_dir("config");
+	char *name = server ? lq_session_server_name(server) : NULL;
+	char *path = dir && name ? lq_os_asprintf("%s/token-%s", dir, name) : NULL;
+
+	free(dir);
+	free(name);
+	return path;
+}
+
+char *lq_session_token(const char *server)
+{
+	char *path = lq_session_token_path(server);
+	char buf[512];
+	FILE *f = path ? fopen(path, "r") : NULL;
+	size_t n;
+
+	free(path);
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return n ? strdup(buf) : NULL;
 }

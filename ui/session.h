@@ -60,4 +60,12 @@ void lq_session_close(struct lq_session **s);
 const struct lq_calendar *lq_session_calendar(struct lq_session *s, const char *team_id,
 					      const struct lq_sla_policy **policy);
 
+/* The file name of a server ("https://Leadq.Example.com:8443/x" ->
+ * "leadq.example.com_8443"): its cache is $XDG_DATA_HOME/leadq/NAME.db, its
+ * token $XDG_CONFIG_HOME/leadq/token-NAME (0600).  malloc'd. */
+char *lq_session_server_name(const char *server);
+char *lq_session_token_path(const char *server);
+/* The stored token of a server, malloc'd; NULL when there is none. */
+char *lq_session_token(const char *server);
+
 #endif

@@ -148,4 +148,54 @@ enum lq_store_rc lq_store_outbox_count(struct lq_store *s, lq_time now, int *pen
 enum lq_store_rc lq_store_outbox_mark(struct lq_store *s, const char *op_id,
 				      const char *state, const char *error);
 
+/* --- sync: applying the server's changes (src/sync, DESIGN §7) -----------
+ * A change may arrive twice or late: each apply stores the server's copy
+ * only when its version is newer than the cached one.  The caller groups a
+ * page of changes in one transaction (lq_store_begin/commit).  The sync
+ * cursor is meta "cursor". */
+enum lq_entity { LQ_ENTITY_LEAD, LQ_ENTITY_ACTIVITY, LQ_ENTITY_USER, LQ_ENTITY_TEAM };
+/* The cached version of an entity; NOTFOUND when it is not cached. */
+enum lq_store_rc lq_store_version(struct lq_store *s, enum lq_entity type, const char *id,
+				  int64_t *version);
+/* A lead from the change feed: stored when newer than the cached copy and
+ * no op of this cache on it is still pending or sent (the local state stays
+ * on screen until the server answers those ops: their results carry the
+ * lead).  *stored (may be NULL) says whether it was written. */
+enum lq_store_rc lq_store_apply_lead(struct lq_store *s, const struct lq_lead *l, bool *stored);
+/* The lead of an op's result (applied, duplicate, conflict), after the op
+ * was marked: stored when at least as new as the cached copy and no other
+ * op on the lead is outstanding.  Otherwise only the cached version is
+ * raised to it, and the lead's later pending ops made on the op's
+ * base_version move to that version (they were made on top of this op, not
+ * on a change by someone else). */
+enum lq_store_rc lq_store_apply_op_lead(struct lq_store *s, const struct lq_outbox_op *op,
+					const struct lq_lead *l, bool *stored);
+/* An activity: stored when newer and its lead is cached (NOTFOUND-free:
+ * an activity of a lead not in the view is skipped, *stored false).  A
+ * local activity with the same id keeps its op id and undo states. */
+enum lq_store_rc lq_store_apply_activity(struct lq_store *s, const struct lq_activity *a,
+					 int64_t version, bool *stored);
+enum lq_store_rc lq_store_apply_user(struct lq_store *s, const struct lq_user *u,
+				     int64_t version, bool *stored);
+enum lq_store_rc lq_store_apply_team(struct lq_store *s, const struct lq_team *t,
+				     int64_t version, bool *stored);
+/* A lead left the view (`removed`): it and its activities go; OK when it
+ * was not cached. */
+enum lq_store_rc lq_store_remove_lead(struct lq_store *s, const char *lead_id);
+/* The cached copy no longer counts: the next server copy replaces it
+ * (after a rejected op, whose local effect the server never had). */
+enum lq_store_rc lq_store_lead_forget_version(struct lq_store *s, const char *lead_id);
+/* Resync (410): drops every lead, activity and appointment, keeps the
+ * outbox, meta, and users and teams (their versions reset so the server's
+ * copies replace them); the cursor is cleared. */
+enum lq_store_rc lq_store_drop_view(struct lq_store *s);
+/* What a push sends: pending ops due at now and ops already sent (a
+ * restart re-sends them; the server answers `duplicate`), oldest first, at
+ * most limit (0: all). */
+enum lq_store_rc lq_store_outbox_sendable(struct lq_store *s, lq_time now, int limit,
+					  lq_outbox_cb cb, void *ctx);
+/* Every op in one state ("conflict", "rejected"…), oldest first. */
+enum lq_store_rc lq_store_outbox_each(struct lq_store *s, const char *state,
+				      lq_outbox_cb cb, void *ctx);
+
 #endif

@@ -83,6 +83,25 @@ struct lq_store_ops {
 
 	/* Runs backend-specific statements (tests, maintenance). */
 	enum lq_store_rc (*exec)(struct lq_store *s, const char *sql);
+
+	/* Sync (the lq_store_apply_* functions are built on these). */
+	enum lq_store_rc (*version)(struct lq_store *s, enum lq_entity type, const char *id,
+				    int64_t *version);
+	enum lq_store_rc (*set_version)(struct lq_store *s, enum lq_entity type, const char *id,
+					int64_t version);
+	/* Ops of the lead still pending or sent. */
+	enum lq_store_rc (*lead_outstanding)(struct lq_store *s, const char *lead_id, int *count);
+	enum lq_store_rc (*remove_lead)(struct lq_store *s, const char *id);
+	enum lq_store_rc (*drop_view)(struct lq_store *s);
+	enum lq_store_rc (*outbox_sendable)(struct lq_store *s, lq_time now, int limit,
+					    lq_outbox_cb cb, void *ctx);
+	enum lq_store_rc (*outbox_each)(struct lq_store *s, const char *state,
+					lq_outbox_cb cb, void *ctx);
+	/* Pending ops of the lead after after_seq based on from_version move
+	 * to to_version. */
+	enum lq_store_rc (*outbox_rebase)(struct lq_store *s, const char *lead_id,
+					  int64_t after_seq, int64_t from_version,
+					  int64_t to_version);
 };
 
 extern const struct lq_store_ops lq_store_sqlite_ops;

@@ -60,6 +60,11 @@ enum stmt_id {
 	ST_LEAD_PREFIX,
 	ST_ACT_PUT, ST_ACT_TIMELINE, ST_ACT_LAST_UNDOABLE, ST_ACT_SET_UNDONE,
 	ST_OUTBOX_ADD, ST_OUTBOX_STATE, ST_OUTBOX_DUE, ST_OUTBOX_COUNT, ST_OUTBOX_MARK,
+	/* sync */
+	ST_VER_LEAD, ST_VER_ACT, ST_VER_USER, ST_VER_TEAM,
+	ST_SETVER_LEAD, ST_SETVER_ACT, ST_SETVER_USER, ST_SETVER_TEAM,
+	ST_LEAD_OUTSTANDING, ST_LEAD_REMOVE, ST_OUTBOX_SENDABLE, ST_OUTBOX_REBASE,
+	ST_OUTBOX_BY_STATE,
 	ST_COUNT
 };
 
@@ -141,6 +146,23 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_OUTBOX_COUNT] = "SELECT count(*), coalesce(sum(send_after > ?1), 0) FROM outbox "
 		"WHERE state = 'pending'",
 	[ST_OUTBOX_MARK] = "UPDATE outbox SET state = ?2, error = ?3 WHERE id = ?1",
+	[ST_VER_LEAD] = "SELECT version FROM leads WHERE id = ?1",
+	[ST_VER_ACT] = "SELECT version FROM activities WHERE id = ?1",
+	[ST_VER_USER] = "SELECT version FROM users WHERE id = ?1",
+	[ST_VER_TEAM] = "SELECT version FROM teams WHERE id = ?1",
+	[ST_SETVER_LEAD] = "UPDATE leads SET version = ?2 WHERE id = ?1",
+	[ST_SETVER_ACT] = "UPDATE activities SET version = ?2 WHERE id = ?1",
+	[ST_SETVER_USER] = "UPDATE users SET version = ?2 WHERE id = ?1",
+	[ST_SETVER_TEAM] = "UPDATE teams SET version = ?2 WHERE id = ?1",
+	[ST_LEAD_OUTSTANDING] = "SELECT count(*) FROM outbox WHERE lead_id = ?1 "
+		"AND state IN ('pending', 'sent')",
+	[ST_LEAD_REMOVE] = "DELETE FROM leads WHERE id = ?1",
+	[ST_OUTBOX_SENDABLE] = "SELECT " OUTBOX_COLS " FROM outbox "
+		"WHERE (state = 'pending' AND send_after <= ?1) OR state = 'sent' "
+		"ORDER BY seq LIMIT ?2",
+	[ST_OUTBOX_REBASE] = "UPDATE outbox SET base_version = ?4 WHERE lead_id = ?1 "
+		"AND seq > ?2 AND state = 'pending' AND base_version = ?3",
+	[ST_OUTBOX_BY_STATE] = "SELECT " OUTBOX_COLS " FROM outbox WHERE state = ?1 ORDER BY seq",
 };
 
 struct sq_store {
@@ -1496,16 +1518,13 @@ static enum lq_store_rc sq_outbox_state(struct lq_store *s, const char *op_id,
 	return rc;
 }
 
-static enum lq_store_rc sq_outbox_due(struct lq_store *s, lq_time now, lq_outbox_cb cb, void *ctx)
+/* Walks the rows of an outbox query (OUTBOX_COLS) through cb. */
+static enum lq_store_rc walk_outbox(struct sq_store *q, sqlite3_stmt *st, bool temp,
+				    lq_outbox_cb cb, void *ctx)
 {
-	struct sq_store *q = sq(s);
 	enum lq_store_rc rc = LQ_STORE_OK;
-	sqlite3_stmt *st;
-	bool temp;
 	int r;
 
-	STMT(q, ST_OUTBOX_DUE, st, temp, rc);
-	sqlite3_bind_int64(st, 1, now);
 	for (;;) {
 		struct lq_outbox_op op;
 
@@ -1532,6 +1551,18 @@ static enum lq_store_rc sq_outbox_due(struct lq_store *s, lq_time now, lq_outbox
 		rc = fail(q, r);
 	stmt_done(st, temp);
 	return rc;
+}
+
+static enum lq_store_rc sq_outbox_due(struct lq_store *s, lq_time now, lq_outbox_cb cb, void *ctx)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	STMT(q, ST_OUTBOX_DUE, st, temp, rc);
+	sqlite3_bind_int64(st, 1, now);
+	return walk_outbox(q, st, temp, cb, ctx);
 }
 
 static enum lq_store_rc sq_outbox_count(struct lq_store *s, lq_time now, int *pending, int *held)
@@ -1573,6 +1604,144 @@ static enum lq_store_rc sq_outbox_mark(struct lq_store *s, const char *op_id,
 	return rc;
 }
 
+/* --- sync ---------------------------------------------------------------- */
+
+static const enum stmt_id ver_get[] = { ST_VER_LEAD, ST_VER_ACT, ST_VER_USER, ST_VER_TEAM };
+static const enum stmt_id ver_set[] = {
+	ST_SETVER_LEAD, ST_SETVER_ACT, ST_SETVER_USER, ST_SETVER_TEAM,
+};
+
+static enum lq_store_rc sq_version(struct lq_store *s, enum lq_entity type, const char *id,
+				   int64_t *version)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+	int r;
+
+	*version = 0;
+	if ((unsigned)type >= sizeof ver_get / sizeof ver_get[0])
+		return LQ_STORE_INVALID;
+	STMT(q, ver_get[type], st, temp, rc);
+	bind_str(st, 1, id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*version = sqlite3_column_int64(st, 0);
+	else
+		rc = r == SQLITE_DONE ? LQ_STORE_NOTFOUND : fail(q, r);
+	stmt_done(st, temp);
+	return rc;
+}
+
+static enum lq_store_rc sq_set_version(struct lq_store *s, enum lq_entity type, const char *id,
+				       int64_t version)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	if ((unsigned)type >= sizeof ver_set / sizeof ver_set[0])
+		return LQ_STORE_INVALID;
+	STMT(q, ver_set[type], st, temp, rc);
+	bind_str(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	rc = run(q, st, temp);
+	if (rc == LQ_STORE_OK && sqlite3_changes(q->db) == 0)
+		rc = LQ_STORE_NOTFOUND;
+	return rc;
+}
+
+static enum lq_store_rc sq_lead_outstanding(struct lq_store *s, const char *lead_id, int *count)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+	int r;
+
+	*count = 0;
+	STMT(q, ST_LEAD_OUTSTANDING, st, temp, rc);
+	bind_str(st, 1, lead_id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*count = sqlite3_column_int(st, 0);
+	else
+		rc = fail(q, r);
+	stmt_done(st, temp);
+	return rc;
+}
+
+static enum lq_store_rc sq_remove_lead(struct lq_store *s, const char *id)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	/* Activities and appointments go with it (ON DELETE CASCADE). */
+	STMT(q, ST_LEAD_REMOVE, st, temp, rc);
+	bind_str(st, 1, id);
+	rc = run(q, st, temp);
+	if (rc == LQ_STORE_OK && sqlite3_changes(q->db) == 0)
+		rc = LQ_STORE_NOTFOUND;
+	return rc;
+}
+
+/* Users and teams stay (the session's user must survive a failed resync);
+ * version 0 lets the server's copies replace them. */
+static enum lq_store_rc sq_drop_view(struct lq_store *s)
+{
+	return exec_sql(sq(s), "DELETE FROM appointments; DELETE FROM activities; "
+			"DELETE FROM leads; DELETE FROM lead_packs; "
+			"UPDATE users SET version = 0; UPDATE teams SET version = 0");
+}
+
+static enum lq_store_rc sq_outbox_sendable(struct lq_store *s, lq_time now, int limit,
+					   lq_outbox_cb cb, void *ctx)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	STMT(q, ST_OUTBOX_SENDABLE, st, temp, rc);
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+	return walk_outbox(q, st, temp, cb, ctx);
+}
+
+static enum lq_store_rc sq_outbox_each(struct lq_store *s, const char *state,
+				       lq_outbox_cb cb, void *ctx)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	STMT(q, ST_OUTBOX_BY_STATE, st, temp, rc);
+	bind_str(st, 1, state);
+	return walk_outbox(q, st, temp, cb, ctx);
+}
+
+static enum lq_store_rc sq_outbox_rebase(struct lq_store *s, const char *lead_id,
+					 int64_t after_seq, int64_t from_version,
+					 int64_t to_version)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	STMT(q, ST_OUTBOX_REBASE, st, temp, rc);
+	bind_str(st, 1, lead_id);
+	sqlite3_bind_int64(st, 2, after_seq);
+	sqlite3_bind_int64(st, 3, from_version);
+	sqlite3_bind_int64(st, 4, to_version);
+	return run(q, st, temp);
+}
+
 const struct lq_store_ops lq_store_sqlite_ops = {
 	.name = "sqlite",
 	.accepts = sq_accepts,
@@ -1605,4 +1774,12 @@ const struct lq_store_ops lq_store_sqlite_ops = {
 	.outbox_count = sq_outbox_count,
 	.outbox_mark = sq_outbox_mark,
 	.exec = sq_exec,
+	.version = sq_version,
+	.set_version = sq_set_version,
+	.lead_outstanding = sq_lead_outstanding,
+	.remove_lead = sq_remove_lead,
+	.drop_view = sq_drop_view,
+	.outbox_sendable = sq_outbox_sendable,
+	.outbox_each = sq_outbox_each,
+	.outbox_rebase = sq_outbox_rebase,
 };

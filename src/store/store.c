@@ -681,3 +681,225 @@ out:
 	lq_activity_clear(&orig.a);
 	return rc;
 }
+
+/* --- sync ------------------------------------------------------------------- */
+
+static void set_flag(bool *p, bool v)
+{
+	if (p)
+		*p = v;
+}
+
+enum lq_store_rc lq_store_version(struct lq_store *s, enum lq_entity type, const char *id,
+				  int64_t *version)
+{
+	return s->ops->version(s, type, id, version);
+}
+
+/* Whether a server copy of version v replaces the cached entity: yes when
+ * there is none, or when v is newer (or as new, with or_equal). */
+static enum lq_store_rc newer(struct lq_store *s, enum lq_entity type, const char *id,
+			      int64_t v, bool or_equal, bool *yes)
+{
+	int64_t cached = 0;
+	enum lq_store_rc rc = s->ops->version(s, type, id, &cached);
+
+	*yes = false;
+	if (rc == LQ_STORE_NOTFOUND) {
+		*yes = true;
+		return LQ_STORE_OK;
+	}
+	if (rc == LQ_STORE_OK)
+		*yes = or_equal ? v >= cached : v > cached;
+	return rc;
+}
+
+enum lq_store_rc lq_store_apply_lead(struct lq_store *s, const struct lq_lead *l, bool *stored)
+{
+	enum lq_store_rc rc;
+	bool yes;
+	int busy = 0;
+
+	set_flag(stored, false);
+	rc = newer(s, LQ_ENTITY_LEAD, l->id, l->version, false, &yes);
+	if (rc != LQ_STORE_OK || !yes)
+		return rc;
+	rc = s->ops->lead_outstanding(s, l->id, &busy);
+	if (rc != LQ_STORE_OK || busy > 0)
+		return rc;
+	rc = s->ops->put_lead(s, l);
+	set_flag(stored, rc == LQ_STORE_OK);
+	return rc;
+}
+
+enum lq_store_rc lq_store_apply_op_lead(struct lq_store *s, const struct lq_outbox_op *op,
+					const struct lq_lead *l, bool *stored)
+{
+	enum lq_store_rc rc;
+	int64_t cached = 0;
+	bool yes;
+	int busy = 0;
+
+	set_flag(stored, false);
+	rc = newer(s, LQ_ENTITY_LEAD, l->id, l->version, true, &yes);
+	if (rc != LQ_STORE_OK || !yes)
+		return rc;
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = s->ops->lead_outstanding(s, l->id, &busy);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	if (busy == 0) {
+		rc = s->ops->put_lead(s, l);
+		if (rc != LQ_STORE_OK)
+			goto fail;
+		set_flag(stored, true);
+	} else {
+		rc = s->ops->version(s, LQ_ENTITY_LEAD, l->id, &cached);
+		if (rc == LQ_STORE_OK && cached < l->version)
+			rc = s->ops->set_version(s, LQ_ENTITY_LEAD, l->id, l->version);
+		if (rc == LQ_STORE_NOTFOUND)
+			rc = LQ_STORE_OK;
+		if (rc != LQ_STORE_OK)
+			goto fail;
+		if (op) {
+			rc = s->ops->outbox_rebase(s, l->id, op->seq, op->base_version, l->version);
+			if (rc != LQ_STORE_OK)
+				goto fail;
+		}
+	}
+	return s->ops->commit(s);
+fail:
+	s->ops->rollback(s);
+	set_flag(stored, false);
+	return rc;
+}
+
+enum lq_store_rc lq_store_apply_activity(struct lq_store *s, const struct lq_activity *a,
+					 int64_t version, bool *stored)
+{
+	struct lq_activity_rec r;
+	enum lq_store_rc rc;
+	int64_t lead_version;
+	bool yes;
+
+	set_flag(stored, false);
+	rc = s->ops->version(s, LQ_ENTITY_LEAD, a->lead_id, &lead_version);
+	if (rc == LQ_STORE_NOTFOUND)
+		return LQ_STORE_OK;
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = newer(s, LQ_ENTITY_ACTIVITY, a->id, version, false, &yes);
+	if (rc != LQ_STORE_OK || !yes)
+		return rc;
+	memset(&r, 0, sizeof r);
+	r.a = *a;
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = s->ops->put_activity(s, &r);
+	if (rc == LQ_STORE_OK)
+		rc = s->ops->set_version(s, LQ_ENTITY_ACTIVITY, a->id, version);
+	if (rc != LQ_STORE_OK) {
+		s->ops->rollback(s);
+		return rc;
+	}
+	rc = s->ops->commit(s);
+	set_flag(stored, rc == LQ_STORE_OK);
+	return rc;
+}
+
+enum lq_store_rc lq_store_apply_user(struct lq_store *s, const struct lq_user *u,
+				     int64_t version, bool *stored)
+{
+	enum lq_store_rc rc;
+	bool yes;
+
+	set_flag(stored, false);
+	rc = newer(s, LQ_ENTITY_USER, u->id, version, false, &yes);
+	if (rc != LQ_STORE_OK || !yes)
+		return rc;
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = s->ops->put_user(s, u);
+	if (rc == LQ_STORE_OK)
+		rc = s->ops->set_version(s, LQ_ENTITY_USER, u->id, version);
+	if (rc != LQ_STORE_OK) {
+		s->ops->rollback(s);
+		return rc;
+	}
+	rc = s->ops->commit(s);
+	set_flag(stored, rc == LQ_STORE_OK);
+	return rc;
+}
+
+enum lq_store_rc lq_store_apply_team(struct lq_store *s, const struct lq_team *t,
+				     int64_t version, bool *stored)
+{
+	enum lq_store_rc rc;
+	bool yes;
+
+	set_flag(stored, false);
+	rc = newer(s, LQ_ENTITY_TEAM, t->id, version, false, &yes);
+	if (rc != LQ_STORE_OK || !yes)
+		return rc;
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = s->ops->put_team(s, t);
+	if (rc == LQ_STORE_OK)
+		rc = s->ops->set_version(s, LQ_ENTITY_TEAM, t->id, version);
+	if (rc != LQ_STORE_OK) {
+		s->ops->rollback(s);
+		return rc;
+	}
+	rc = s->ops->commit(s);
+	set_flag(stored, rc == LQ_STORE_OK);
+	return rc;
+}
+
+enum lq_store_rc lq_store_remove_lead(struct lq_store *s, const char *lead_id)
+{
+	enum lq_store_rc rc = s->ops->remove_lead(s, lead_id);
+
+	return rc == LQ_STORE_NOTFOUND ? LQ_STORE_OK : rc;
+}
+
+enum lq_store_rc lq_store_lead_forget_version(struct lq_store *s, const char *lead_id)
+{
+	enum lq_store_rc rc = s->ops->set_version(s, LQ_ENTITY_LEAD, lead_id, -1);
+
+	return rc == LQ_STORE_NOTFOUND ? LQ_STORE_OK : rc;
+}
+
+enum lq_store_rc lq_store_drop_view(struct lq_store *s)
+{
+	enum lq_store_rc rc = s->ops->begin(s);
+
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = s->ops->drop_view(s);
+	if (rc == LQ_STORE_OK)
+		rc = s->ops->meta_set(s, "cursor", "");
+	if (rc != LQ_STORE_OK) {
+		s->ops->rollback(s);
+		return rc;
+	}
+	return s->ops->commit(s);
+}
+
+enum lq_store_rc lq_store_outbox_sendable(struct lq_store *s, lq_time now, int limit,
+					  lq_outbox_cb cb, void *ctx)
+{
+	return s->ops->outbox_sendable(s, now, limit, cb, ctx);
+}
+
+enum lq_store_rc lq_store_outbox_each(struct lq_store *s, const char *state,
+				      lq_outbox_cb cb, void *ctx)
+{
+	if (!lq_outbox_state_valid(state))
+		return LQ_STORE_INVALID;
+	return s->ops->outbox_each(s, state, cb, ctx);
+}

@@ -39,7 +39,7 @@ usage "set with a bad status" "STATUS: 'frobnicate'" --demo set 1234 frobnicate
 usage "touch with a bad outcome" "maybe" --demo touch 1234 call --outcome maybe
 usage "note without text" "usage" --demo note 1234
 usage "undo with a word" "now" --demo undo now
-usage "login (not yet)" "login" login example.com lucia
+usage "login without a user" "usage" login example.com
 [ ! -e "$DEMO_DB" ] || fail "a usage error opened or created the demo cache"
 
 demo_cache

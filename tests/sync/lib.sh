@@ -1,0 +1,85 @@
+# tests/sync/lib.sh — a real leadqd on loopback and leadq clients ("devices"),
+# each with its own XDG folders.  Sourced by tests/sync/*.sh.
+. "${LEADQ_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+unset LEADQ_NOW    # sync runs on the real clock
+
+LEADQD=${LEADQD:-${LEADQ_TOP_BUILDDIR:-.}/leadqd}
+if [ ! -x "$LEADQD" ]; then
+	echo "SKIP $TEST_NAME: the server leadqd is not built yet ($LEADQD)"
+	exit 77
+fi
+command -v curl >/dev/null 2>&1 || fail "the curl program is missing (intake posts leads with it)"
+
+SDB="$T/server.db"
+SRV_PID=
+PORT=0
+server_stop() {
+	if [ -n "$SRV_PID" ]; then
+		kill "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" 2>/dev/null
+		SRV_PID=
+	fi
+}
+trap 'server_stop; rm -rf "$T"' EXIT
+
+# server_start: on $PORT (0 the first time: the port it prints is kept).
+server_start() {
+	: >"$T/srv.out"
+	"$LEADQD" serve --db "$SDB" --listen "127.0.0.1:$PORT" >"$T/srv.out" 2>"$T/srv.err" &
+	SRV_PID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$T/srv.out" | head -n 1)
+		if [ -n "$p" ]; then
+			PORT=$p
+			SERVER="127.0.0.1:$PORT"
+			return 0
+		fi
+		kill -0 "$SRV_PID" 2>/dev/null || fail "leadqd serve died: $(cat "$T/srv.err")"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "leadqd did not say where it listens"
+}
+
+# server_init: a database with the rep lucia and an intake key.
+server_init() {
+	"$LEADQD" init --db "$SDB" >/dev/null 2>"$T/init.err" || fail "leadqd init: $(cat "$T/init.err")"
+	printf 'pw-lucia\n' | "$LEADQD" user add --db "$SDB" lucia --name "Lucía Fernández" \
+		--role rep --password-stdin >/dev/null 2>"$T/init.err" ||
+		fail "leadqd user add: $(cat "$T/init.err")"
+	KEY=$("$LEADQD" key add --db "$SDB" intake 2>"$T/init.err" | tail -n 1)
+	[ -n "$KEY" ] || fail "leadqd key add: $(cat "$T/init.err")"
+}
+
+# add_leads N: N leads for lucia through the marketing intake.
+add_leads() {
+	n=$1 i=1 body='{"leads": ['
+	while [ "$i" -le "$n" ]; do
+		[ "$i" -gt 1 ] && body="$body,"
+		body="$body{\"name\": \"José Núñez $i\", \"company\": \"Zürich $i AG\", \"email\": \"jose$i@example.com\", \"owner\": \"lucia\"}"
+		i=$((i + 1))
+	done
+	body="$body]}"
+	curl -s -o "$T/intake.out" -w '%{http_code}' -H "X-Api-Key: $KEY" \
+		-H 'Content-Type: application/json' --data-binary "$body" \
+		"http://$SERVER/api/v1/leads" >"$T/intake.code" || fail "intake: curl failed"
+	[ "$(cat "$T/intake.code")" = 200 ] || fail "intake: HTTP $(cat "$T/intake.code"): $(cat "$T/intake.out")"
+}
+
+# device NAME: the XDG folders of one client; no undo window.
+device() {
+	export XDG_CONFIG_HOME="$T/$1/config" XDG_DATA_HOME="$T/$1/data"
+	mkdir -p "$XDG_CONFIG_HOME/leadq" "$XDG_DATA_HOME"
+	[ -f "$XDG_CONFIG_HOME/leadq/config" ] || printf 'undo-window = 0\n' >"$XDG_CONFIG_HOME/leadq/config"
+	CACHE="$XDG_DATA_HOME/leadq/127.0.0.1_$PORT.db"
+}
+
+login() {
+	printf 'pw-lucia\n' | "$LEADQ" login "$SERVER" lucia --password-stdin >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" = 0 ] || fail "login: exit $rc: $(cat "$T/err")"
+}
+
+cache_sql() { sqlite3 "$CACHE" "$1"; }
+server_sql() { sqlite3 "$SDB" "$1"; }
