@@ -913,22 +913,22 @@ static void reload_leads(struct lq_app *app)
 	refresh_counts(app);
 }
 
+/* Background sync with the session's server (the config's, or the demo's
+ * private one); nothing when there is none or no token yet. */
 static void start_sync(struct lq_app *app)
 {
 	struct lq_session *s = app->s;
 	struct lq_sync_opts o;
-	char *token, *err = NULL;
+	char *err = NULL;
 
-	if (s->demo || !s->config.server || getenv("LEADQ_NO_SYNC"))
-		return;
-	token = lq_session_token(s->config.server);
-	if (!token)
+	if (!s->server || !s->token || getenv("LEADQ_NO_SYNC"))
 		return;
 	memset(&o, 0, sizeof o);
-	o.server = s->config.server;
-	o.token = token;
+	o.server = s->server;
+	o.token = s->token;
 	app->sync = lq_sync_new(s->store, &o, &err);
-	free(token);
+	if (!app->sync)
+		lq_app_message(app, true, _("no sync: %s"), err ? err : _("out of memory"));
 	free(err);
 	if (app->sync)
 		lq_sync_get_status(app->sync, &app->sync_st);

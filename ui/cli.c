@@ -1149,41 +1149,25 @@ static int setup_cache(const char *server, json_t *user_json, char **db_out)
 	char *name = lq_session_server_name(server);
 	char *path = data && name ? lq_os_asprintf("%s/%s.db", data, name) : NULL;
 	struct lq_store *st = NULL;
-	struct lq_user u;
-	char *err = NULL, *old = NULL, why[256];
+	char *err = NULL, why[256];
 	int rc = 1;
 
 	*db_out = path;
-	memset(&u, 0, sizeof u);
 	if (!path || lq_os_mkdir_p(data, 0700) != 0) {
 		error_line("%s: %s", data ? data : "XDG_DATA_HOME", strerror(errno ? errno : ENOMEM));
-		goto out;
-	}
-	if (!lq_user_from_json(user_json, &u, why, sizeof why)) {
-		error_line(_("login: the server's answer: %s"), why);
 		goto out;
 	}
 	if (lq_store_open(path, &st, &err) != LQ_STORE_OK) {
 		error_line("%s", err ? err : path);
 		goto out;
 	}
-	/* Another user's view does not belong here (their outbox stays). */
-	if (lq_store_meta_get(st, "user_id", &old) == LQ_STORE_OK && old &&
-	    strcmp(old, u.id) != 0 && lq_store_drop_view(st) != LQ_STORE_OK)
-		goto dberr;
-	if (lq_store_put_user(st, &u) != LQ_STORE_OK ||
-	    lq_store_meta_set(st, "user_id", u.id) != LQ_STORE_OK ||
-	    lq_store_meta_set(st, "login", u.login ? u.login : "") != LQ_STORE_OK ||
-	    lq_store_meta_set(st, "server", server) != LQ_STORE_OK)
-		goto dberr;
+	if (lq_session_adopt_user(st, server, user_json, why, sizeof why) != 0) {
+		error_line(_("login: %s: %s"), path, why);
+		goto out;
+	}
 	rc = 0;
-	goto out;
-dberr:
-	error_line("%s: %s", path, lq_store_errmsg(st));
 out:
-	free(old);
 	free(err);
-	lq_user_clear(&u);
 	lq_store_close(&st);
 	free(data);
 	free(name);
@@ -1256,56 +1240,28 @@ static void print_problem(void *ctx, const struct lq_sync_problem *p)
 
 static int cmd_sync(struct lq_session *s)
 {
-	struct lq_sync_opts o;
 	struct lq_sync_status st;
-	struct lq_sync *sync;
-	char *token, *err = NULL;
+	int rc;
 
-	if (!s->config.server) {
+	if (!s->server) {
 		error_line("%s", _("sync: no server configured (run leadq login SERVER USER)"));
 		return 2;
 	}
-	token = lq_session_token(s->config.server);
-	if (!token) {
-		error_line(_("sync: no token for %s (run leadq login SERVER USER)"), s->config.server);
+	if (!s->token) {
+		error_line(_("sync: no token for %s (run leadq login SERVER USER)"), s->server);
 		return 1;
 	}
-	memset(&o, 0, sizeof o);
-	o.server = s->config.server;
-	o.token = token;
-	o.once = true;
-	o.on_problem = print_problem;
-	sync = lq_sync_new(s->store, &o, &err);
-	free(token);
-	if (!sync) {
-		error_line("sync: %s", err ? err : _("out of memory"));
-		free(err);
-		return 1;
-	}
-	for (;;) {
-		struct pollfd fds[16];
-		int timeout, n;
-
-		lq_sync_get_status(sync, &st);
-		if (st.done || st.auth_failed)
-			break;
-		n = lq_sync_pollfds(sync, fds, 16, &timeout);
-		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
-			break;
-		lq_sync_step(sync);
-	}
-	lq_sync_get_status(sync, &st);
-	lq_sync_free(&sync);
+	rc = lq_session_sync_once(s, print_problem, NULL, &st);
 	if (st.auth_failed) {
 		error_line(_("sync: the server refused the token: log in again (leadq login %s USER)"),
-			   s->config.server);
+			   s->server);
 		return 1;
 	}
-	if (st.failed) {
+	if (rc == 1) {
 		error_line(_("sync: cannot reach the server: %s"), st.error);
 		return 1;
 	}
-	return st.conflicts + st.rejected > 0 ? 3 : 0;
+	return rc;
 }
 
 int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *c)

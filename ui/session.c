@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,9 @@
 #include "leadq/i18n.h"
 #include "leadq/os.h"
 #include "leadq/seed.h"
+#include "leadq/codec.h"
 #include "ui/session.h"
 
-/* The demo data set (DESIGN §5: "about 8 reps and 1,200 leads"). */
-#define DEMO_SEED 42
-#define DEMO_REPS 8
-#define DEMO_LEADS 1200
-#define DEMO_EVENTS_PER_LEAD 12
 
 static int fail(char **err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -311,11 +308,11 @@ static int seed_demo(struct lq_session *s, enum demo_as as, char **err)
 	d.as = as;
 	d.rc = LQ_STORE_OK;
 	memset(&o, 0, sizeof(o));
-	o.seed = DEMO_SEED;
+	o.seed = LQ_DEMO_SEED;
 	o.now = lq_os_now();
-	o.leads = DEMO_LEADS;
-	o.reps = DEMO_REPS;
-	o.events_per_lead = DEMO_EVENTS_PER_LEAD;
+	o.leads = LQ_DEMO_LEADS;
+	o.reps = LQ_DEMO_REPS;
+	o.events_per_lead = LQ_DEMO_EVENTS_PER_LEAD;
 
 	if (lq_store_begin(s->store) != LQ_STORE_OK)
 		return fail(err, 1, _("%s: cannot start a transaction: %s"), s->db_path,
@@ -331,7 +328,7 @@ static int seed_demo(struct lq_session *s, enum demo_as as, char **err)
 		return fail(err, 1, _("%s: the demo data has no user to act as '%s'"), s->db_path,
 			    demo_as_name(as));
 	}
-	snprintf(seed_text, sizeof(seed_text), "%d", DEMO_SEED);
+	snprintf(seed_text, sizeof(seed_text), "%d", LQ_DEMO_SEED);
 	if (lq_store_meta_set(s->store, "user_id", d.user_id) != LQ_STORE_OK ||
 	    lq_store_meta_set(s->store, "demo_seed", seed_text) != LQ_STORE_OK ||
 	    lq_store_meta_set(s->store, "demo_as", demo_as_name(as)) != LQ_STORE_OK ||
@@ -387,9 +384,10 @@ static char *meta(struct lq_session *s, const char *key)
 	return v;
 }
 
-/* Opens the demo cache, seeding it when it is new, on --reset, or when
- * --as asks for another user than the one it holds. */
-static int open_demo(struct lq_session *s, const struct lq_session_opts *o, char **err)
+/* The demo without a server (no leadqd beside this program): a local
+ * cache seeded with the same generator.  Seeds it when it is new, on
+ * --reset, or when --as asks for another user than the one it holds. */
+static int open_demo_local(struct lq_session *s, const struct lq_session_opts *o, char **err)
 {
 	enum demo_as as;
 	bool exists = access(s->db_path, F_OK) == 0;
@@ -425,6 +423,114 @@ static int open_demo(struct lq_session *s, const struct lq_session_opts *o, char
 	if (rc != 0)
 		return rc;
 	return seed_demo(s, as, err);
+}
+
+static const char *const demo_logins[] = {"lucia", "marta", "tq"};
+
+/* The demo with its private leadqd: the server holds the seeded data (its
+ * demo users' passwords are their logins), the cache is a synced view of
+ * it, pulled once before the first frame. */
+static int open_demo_served(struct lq_session *s, const struct lq_session_opts *o,
+			    enum demo_as as, const char *leadqd, char **err)
+{
+	char *dir = strdup(s->db_path), *slash, *token = NULL, *why = NULL;
+	json_t *user = NULL;
+	char msg[256] = "", seed_text[16];
+	struct lq_sync_status st;
+	int rc;
+
+	if (!dir)
+		return fail(err, 1, "%s", _("out of memory"));
+	snprintf(seed_text, sizeof seed_text, "%d", LQ_DEMO_SEED);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	rc = open_store(s, err);
+	if (rc != 0)
+		goto out;
+	char *served = meta(s, "demo_server");
+	char *seed = meta(s, "demo_seed");
+	char *stored_as = meta(s, "demo_as");
+	char *user_id = meta(s, "user_id");
+	bool foreign = !served && !seed && user_id;   /* a real cache given with --db */
+	bool fresh = o->reset || !served || (o->demo_as && (!stored_as ||
+					      strcmp(stored_as, demo_as_name(as)) != 0));
+	if (served && !o->demo_as && stored_as)
+		parse_demo_as(stored_as, &as);     /* no --as: keep who it was for */
+	free(served);
+	free(seed);
+	free(stored_as);
+	free(user_id);
+	if (foreign) {
+		rc = fail(err, 2, _("%s: not a demo cache; it is left as it is"), s->db_path);
+		goto out;
+	}
+	if (fresh) {
+		lq_store_close(&s->store);
+		char *server_db = lq_os_asprintf("%s/server.db", dir);
+		if (!server_db || remove_cache(s->db_path) != 0 ||
+		    (o->reset && remove_cache(server_db) != 0)) {
+			free(server_db);
+			rc = fail(err, 1, _("%s: cannot remove the old demo data: %s"), s->db_path,
+				  strerror(errno));
+			goto out;
+		}
+		free(server_db);
+		rc = open_store(s, err);
+		if (rc != 0)
+			goto out;
+	}
+	if (lq_demo_server_start(leadqd, dir, &s->demo_server, &why) != 0) {
+		rc = fail(err, 1, "%s", why ? why : _("the demo server did not start"));
+		goto out;
+	}
+	if (lq_sync_login(s->demo_server.url, demo_logins[as], demo_logins[as], &token, &user,
+			  &why) != 0) {
+		rc = fail(err, 1, _("the demo server refused %s: %s"), demo_logins[as],
+			  why ? why : "?");
+		goto out;
+	}
+	if (lq_session_adopt_user(s->store, s->demo_server.url, user, msg, sizeof msg) != 0 ||
+	    lq_store_meta_set(s->store, "demo_server", "1") != LQ_STORE_OK ||
+	    lq_store_meta_set(s->store, "demo_seed", seed_text) != LQ_STORE_OK ||
+	    lq_store_meta_set(s->store, "demo_as", demo_as_name(as)) != LQ_STORE_OK) {
+		rc = fail(err, 1, "%s: %s", s->db_path,
+			  msg[0] ? msg : lq_store_errmsg(s->store));
+		goto out;
+	}
+	s->server = strdup(s->demo_server.url);
+	s->token = token;
+	token = NULL;
+	if (!s->server) {
+		rc = fail(err, 1, "%s", _("out of memory"));
+		goto out;
+	}
+	if (lq_session_sync_once(s, NULL, NULL, &st) == 1) {
+		rc = fail(err, 1, _("the demo server: %s"), st.error);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	free(token);
+	free(why);
+	json_decref(user);
+	return rc;
+}
+
+/* The demo: served by a private leadqd when there is one, else local. */
+static int open_demo(struct lq_session *s, const struct lq_session_opts *o, char **err)
+{
+	enum demo_as as;
+
+	if (parse_demo_as(o->demo_as, &as) != 0)
+		return fail(err, 2, _("--as: expected rep, lead or telequal, not '%s'"), o->demo_as);
+	char *leadqd = lq_demo_find_leadqd();
+	if (!leadqd)
+		return open_demo_local(s, o, err);
+	int rc = open_demo_served(s, o, as, leadqd, err);
+	free(leadqd);
+	return rc;
 }
 
 /* "https://Leadq.Example.com:8443/x" -> "leadq.example.com_8443": a file name. */
@@ -583,6 +689,10 @@ int lq_session_open(struct lq_session **out, const struct lq_session_opts *o, ch
 	rc = o->demo ? open_demo(s, o, err) : open_store(s, err);
 	if (rc != 0)
 		goto out;
+	if (!o->demo && s->config.server) {
+		s->server = strdup(s->config.server);
+		s->token = lq_session_token(s->config.server);    /* NULL: not logged in */
+	}
 	rc = load_user(s, err);
 	if (rc != 0)
 		goto out;
@@ -599,11 +709,86 @@ out:
 	return rc;
 }
 
+int lq_session_sync_once(struct lq_session *s, lq_sync_problem_cb on_problem, void *ctx,
+			 struct lq_sync_status *out)
+{
+	struct lq_sync_opts o;
+	struct lq_sync *sync;
+	char *err = NULL;
+
+	memset(out, 0, sizeof *out);
+	memset(&o, 0, sizeof o);
+	o.server = s->server;
+	o.token = s->token;
+	o.once = true;
+	o.on_problem = on_problem;
+	o.ctx = ctx;
+	sync = lq_sync_new(s->store, &o, &err);
+	if (!sync) {
+		out->failed = true;
+		snprintf(out->error, sizeof out->error, "%s", err ? err : _("out of memory"));
+		free(err);
+		return 1;
+	}
+	for (;;) {
+		struct pollfd fds[16];
+		int timeout, n;
+
+		lq_sync_get_status(sync, out);
+		if (out->done || out->auth_failed)
+			break;
+		n = lq_sync_pollfds(sync, fds, 16, &timeout);
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			break;
+		lq_sync_step(sync);
+	}
+	lq_sync_get_status(sync, out);
+	lq_sync_free(&sync);
+	if (out->auth_failed || out->failed || !out->done)
+		return 1;
+	return out->conflicts + out->rejected > 0 ? 3 : 0;
+}
+
+int lq_session_adopt_user(struct lq_store *st, const char *server, const struct json_t *user_json,
+			  char *why, size_t whysize)
+{
+	struct lq_user u;
+	char *old = NULL;
+	int rc = -1;
+
+	lq_user_init(&u);
+	why[0] = '\0';
+	if (!lq_user_from_json(user_json, &u, why, whysize))
+		goto out;
+	/* Another user's view does not belong here (their outbox stays). */
+	if (lq_store_meta_get(st, "user_id", &old) == LQ_STORE_OK && old &&
+	    strcmp(old, u.id) != 0 && lq_store_drop_view(st) != LQ_STORE_OK)
+		goto dberr;
+	if (lq_store_put_user(st, &u) != LQ_STORE_OK ||
+	    lq_store_meta_set(st, "user_id", u.id) != LQ_STORE_OK ||
+	    lq_store_meta_set(st, "login", u.login ? u.login : "") != LQ_STORE_OK ||
+	    lq_store_meta_set(st, "server", server) != LQ_STORE_OK)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	snprintf(why, whysize, "%s", lq_store_errmsg(st));
+out:
+	free(old);
+	lq_user_clear(&u);
+	return rc;
+}
+
 void lq_session_close(struct lq_session **sp)
 {
 	if (!sp || !*sp)
 		return;
 	struct lq_session *s = *sp;
+	lq_demo_server_stop(&s->demo_server);
+	free(s->server);
+	if (s->token)
+		memset(s->token, 0, strlen(s->token));
+	free(s->token);
 	lq_store_close(&s->store);
 	for (size_t i = 0; i < s->nteams; i++)
 		lq_tz_free(&s->teams[i].tz);

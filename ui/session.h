@@ -11,7 +11,9 @@
 #include "leadq/org.h"
 #include "leadq/store.h"
 #include "leadq/tz.h"
+#include "leadq/sync.h"
 #include "ui/conf.h"
+#include "ui/demo.h"
 
 struct lq_session_opts {
 	const char *db_path;      /* --db: a cache file; overrides the rest */
@@ -46,6 +48,10 @@ struct lq_session {
 	struct lq_session_team *teams;  /* LQ_SESSION_TEAMS_MAX slots, nteams used */
 	size_t nteams;
 	bool demo;
+	char *server;                   /* where it syncs: the config's server or the
+					   demo's private one; NULL: nowhere */
+	char *token;                    /* the token for it (token file or demo login) */
+	struct lq_demo_server demo_server;
 };
 
 /* Opens the session: config, cache (the demo cache is created and seeded
@@ -67,5 +73,19 @@ char *lq_session_server_name(const char *server);
 char *lq_session_token_path(const char *server);
 /* The stored token of a server, malloc'd; NULL when there is none. */
 char *lq_session_token(const char *server);
+
+/* Pushes the outbox and pulls until caught up, blocking (leadq sync, the
+ * demo's first pull).  on_problem gets each conflict or rejection.  0 when
+ * everything applied, 3 when some op ended in conflict or was rejected, 1
+ * when the server cannot be reached or refused the token (*out says which). */
+int lq_session_sync_once(struct lq_session *s, lq_sync_problem_cb on_problem, void *ctx,
+			 struct lq_sync_status *out);
+
+/* Records the user of a login answer as the user of a cache: the user row,
+ * meta user_id, login and server; another user's view is dropped first
+ * (their outbox stays).  0, or -1 with a one-line reason in why. */
+struct json_t;
+int lq_session_adopt_user(struct lq_store *st, const char *server, const struct json_t *user_json,
+			  char *why, size_t whysize);
 
 #endif

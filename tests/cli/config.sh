@@ -54,6 +54,12 @@ reasons.recycle = not_ready
 bind x qualify
 bind <F2> help
 CONF
+# Reason lists in the client config change the client's pickers; the server
+# checks codes against its own lists (policies come with issue 4) and would
+# reject tyre_kicker at sync.  So this part runs on the local demo, without
+# a server: a LEADQD that does not exist makes the demo local.
+LEADQD=/nonexistent/leadqd
+export LEADQD
 demo_cache
 id=$(sql "SELECT id FROM leads WHERE status = 'new' ORDER BY id LIMIT 1")
 short=$(printf '%s' "$id" | cut -c 1-8)

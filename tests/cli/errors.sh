@@ -80,7 +80,7 @@ expect_err "nothing to undo" "undo with nothing done"
 
 # --- a demo cache is never mistaken for another one ---------------------------------
 cp "$DEMO_DB" "$T/real.db"
-sqlite3 "$T/real.db" "DELETE FROM meta WHERE key IN ('demo_seed', 'demo_as')"
+sqlite3 "$T/real.db" "DELETE FROM meta WHERE key IN ('demo_seed', 'demo_as', 'demo_server')"
 lq --demo --reset --db "$T/real.db" list
 expect_rc 2 "--demo --reset on a cache that is not a demo"
 expect_err "$T/real.db" "--demo --reset on a real cache names it"
