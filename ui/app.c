@@ -748,6 +748,7 @@ void lq_app_close(struct lq_app **pp)
 		delscreen(app->term);
 	}
 	lq_app_forget_timeline(app);
+	lq_problems_free(app);
 	for (int i = 0; i < app->nzones; i++) {
 		free(app->zones[i].name);
 		lq_tz_free(&app->zones[i].tz);
@@ -926,6 +927,7 @@ static void start_sync(struct lq_app *app)
 	memset(&o, 0, sizeof o);
 	o.server = s->server;
 	o.token = s->token;
+	o.batch = s->config.sync_batch;
 	app->sync = lq_sync_new(s->store, &o, &err);
 	if (!app->sync)
 		lq_app_message(app, true, _("no sync: %s"), err ? err : _("out of memory"));
@@ -956,7 +958,7 @@ static bool sync_turn(struct lq_app *app)
 	 * server's state; the op stays in the outbox marked so. */
 	if (st.conflicts + st.rejected != app->sync_problems_seen && st.problem[0]) {
 		app->sync_problems_seen = st.conflicts + st.rejected;
-		lq_app_message(app, true, _("not applied by the server: %s"), st.problem);
+		lq_app_message(app, true, _("not applied by the server: %s (! to review)"), st.problem);
 		redraw = true;
 	}
 	app->sync_st = st;

@@ -258,6 +258,14 @@ static int parse_line(struct lq_config *c, char *s, int line, char *why, size_t 
 		}
 		return 0;
 	}
+	if (strcmp(key, "sync-batch") == 0) {
+		if (!parse_int(value, 1, LQ_CONFIG_SYNC_BATCH_MAX, &c->sync_batch)) {
+			snprintf(why, whysize, _("%s: expected a number of ops from 1 to %d, not '%s'"),
+				 key, LQ_CONFIG_SYNC_BATCH_MAX, value);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(key, "color") == 0) {
 		bool on;
 		if (strcmp(value, "auto") == 0)

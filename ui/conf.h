@@ -6,6 +6,7 @@
  *   color = auto | on | off
  *   bell = on | off
  *   escdelay = 25              # ms
+ *   sync-batch = 500           # ops per request to the server
  *   reasons.recycle = not_ready, no_budget, timing
  *   reasons.junk = spam, fake
  *   reasons.unreachable = no_answer, wrong_number
@@ -36,6 +37,7 @@ struct lq_config {
 	enum lq_color_mode color;
 	bool bell;                  /* ring on new leads and escalations */
 	int escdelay_ms;            /* default 25 */
+	int sync_batch;             /* ops per push; 0: the sync engine's default */
 	char *reasons[3];           /* csv for recycle, junk, unreachable; NULL = defaults */
 	struct lq_binding *bindings;
 	size_t nbindings;
@@ -44,6 +46,7 @@ struct lq_config {
 /* Limits of the numeric keys. */
 #define LQ_CONFIG_UNDO_MAX 600
 #define LQ_CONFIG_ESCDELAY_MAX 1000
+#define LQ_CONFIG_SYNC_BATCH_MAX 1000   /* the server takes at most 1000 ops a request */
 
 void lq_config_defaults(struct lq_config *c);
 /* Starts from the defaults (c must hold no allocations yet) and reads the

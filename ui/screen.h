@@ -42,6 +42,15 @@ struct lq_screen_ops {
 extern const struct lq_screen_ops lq_screen_queue;
 extern const struct lq_screen_ops lq_screen_lead;
 extern const struct lq_screen_ops lq_screen_help;
+extern const struct lq_screen_ops lq_screen_conflicts;
+
+/* An op the server did not apply, copied out of the outbox. */
+struct lq_problem {
+	char op_id[LQ_UUID_SIZE];
+	char lead_id[LQ_UUID_SIZE];
+	char *kind, *args, *error;
+	bool rejected;              /* else a conflict */
+};
 
 enum lq_focus { LQ_FOCUS_QUEUE, LQ_FOCUS_DETAIL, LQ_FOCUS_TIMELINE };
 
@@ -107,6 +116,10 @@ struct lq_app {
 	const struct lq_lead *pinned;    /* the lead of the lead screen */
 	lq_time now;
 	int n_open, n_breached, n_at_risk;
+
+	/* The conflicts screen. */
+	struct lq_problem *problems;
+	size_t nproblems, problem_cursor;
 
 	/* Screens' scroll state. */
 	enum lq_focus focus;
@@ -182,6 +195,10 @@ int lq_do_help(struct lq_app *app, enum lq_action a);
 int lq_do_redraw(struct lq_app *app, enum lq_action a);
 int lq_do_quit(struct lq_app *app, enum lq_action a);
 int lq_do_not_yet(struct lq_app *app, enum lq_action a);
+int lq_do_conflicts(struct lq_app *app, enum lq_action a);
+/* (Re)reads the conflicts and rejections of the outbox; -1 on failure. */
+int lq_problems_load(struct lq_app *app);
+void lq_problems_free(struct lq_app *app);
 
 /* popup.c */
 void lq_popup_picker(struct lq_app *app, const char *title, const char *const *labels, int n,

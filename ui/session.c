@@ -720,6 +720,7 @@ int lq_session_sync_once(struct lq_session *s, lq_sync_problem_cb on_problem, vo
 	memset(&o, 0, sizeof o);
 	o.server = s->server;
 	o.token = s->token;
+	o.batch = s->config.sync_batch;
 	o.once = true;
 	o.on_problem = on_problem;
 	o.ctx = ctx;
