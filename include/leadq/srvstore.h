@@ -78,6 +78,24 @@ enum lq_store_rc lq_srv_lead_put(struct lq_srv_store *s, const struct lq_lead *l
 				 int64_t status_version);
 enum lq_store_rc lq_srv_lead_get(struct lq_srv_store *s, const char *id, struct lq_lead *out,
 				 int64_t *status_version);
+/* The same with the lead's stored codec JSON: get's *text (may be NULL)
+ * gets a malloc'd copy of it; put stores text as the lead's JSON when it is
+ * not NULL (it must be lq_lead_to_json(l), compact), so a caller that has
+ * encoded the lead already does not encode it twice. */
+enum lq_store_rc lq_srv_lead_get_text(struct lq_srv_store *s, const char *id,
+				      struct lq_lead *out, int64_t *status_version, char **text);
+enum lq_store_rc lq_srv_lead_put_text(struct lq_srv_store *s, const struct lq_lead *l,
+				      int64_t status_version, const char *text);
+/* What the change feed needs of a lead, without decoding it: the columns
+ * the scope rules read ("" when NULL), its version and, when data is not
+ * NULL, its stored codec JSON (malloc'd). */
+struct lq_srv_lead_head {
+	char owner_id[LQ_UUID_SIZE];
+	char team_id[LQ_UUID_SIZE];
+	int64_t version;
+};
+enum lq_store_rc lq_srv_lead_head(struct lq_srv_store *s, const char *id,
+				  struct lq_srv_lead_head *out, char **data);
 /* A lead with this email (case-insensitive) or external id (either may be
  * NULL or ""), NOTFOUND when none. */
 enum lq_store_rc lq_srv_lead_find(struct lq_srv_store *s, const char *email,
@@ -98,6 +116,10 @@ void lq_srv_activity_clear(struct lq_srv_activity *r);
 enum lq_store_rc lq_srv_activity_put(struct lq_srv_store *s, const struct lq_srv_activity *r);
 enum lq_store_rc lq_srv_activity_get(struct lq_srv_store *s, const char *id,
 				     struct lq_srv_activity *out);
+/* An activity's lead, version and stored codec JSON (malloc'd), for the
+ * change feed. */
+enum lq_store_rc lq_srv_activity_text(struct lq_srv_store *s, const char *id,
+				      char lead_id[LQ_UUID_SIZE], int64_t *version, char **data);
 /* The activity an op made (not an undo record), NOTFOUND when none. */
 enum lq_store_rc lq_srv_activity_by_op(struct lq_srv_store *s, const char *op_id,
 				       struct lq_srv_activity *out);

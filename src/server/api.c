@@ -28,6 +28,8 @@ void srv_error(struct srv_resp *r, int status, const char *code, const char *fmt
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	json_decref(r->body);
+	free(r->raw);
+	r->raw = NULL;
 	r->status = status;
 	r->body = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
 }
@@ -143,32 +145,126 @@ out:
 
 /* --- GET /changes ------------------------------------------------------------------ */
 
+/* A growing JSON text: a page of changes is written by hand, so that the
+ * entities' stored codec JSON goes out as it is, never decoded and encoded
+ * again. */
+struct text {
+	char *p;
+	size_t len, cap;
+	bool nomem;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->nomem)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 65536;
+		char *grown;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		grown = realloc(t->p, cap);
+		if (!grown) {
+			t->nomem = true;
+			return;
+		}
+		t->p = grown;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void text_lit(struct text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped; the
+ * rest (valid UTF-8 from the database) as is. */
+static void text_str(struct text *t, const char *s)
+{
+	const char *run = s;
+
+	text_add(t, "\"", 1);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		char esc[8];
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		text_add(t, run, (size_t)(s - run));
+		if (ch == '"' || ch == '\\')
+			snprintf(esc, sizeof esc, "\\%c", ch);
+		else
+			snprintf(esc, sizeof esc, "\\u%04x", ch);
+		text_lit(t, esc);
+		run = s + 1;
+	}
+	text_add(t, run, (size_t)(s - run));
+	text_add(t, "\"", 1);
+}
+
+static void text_int(struct text *t, int64_t v)
+{
+	char num[24];
+
+	snprintf(num, sizeof num, "%" PRId64, v);
+	text_lit(t, num);
+}
+
 struct page {
 	struct srv *S;
 	const struct srv_caller *c;
-	json_t *changes;
+	struct text out;                /* the changes, comma-separated */
+	size_t nchanges;
 	json_t *seen;                   /* "type:id" of entities already in the page */
 	int rows;
 	enum lq_store_rc rc;
 };
 
-static int emit(struct page *p, const char *type, const char *id, int64_t version, json_t *data,
-		const char *lead_id)
+/* Opens one change: {"type": …, "id": …, then the caller's fields and "}". */
+static void change_open(struct page *p, const char *type, const char *id)
 {
-	json_t *ch;
+	if (p->nchanges++ > 0)
+		text_add(&p->out, ",", 1);
+	text_lit(&p->out, "{\"type\":");
+	text_str(&p->out, type);
+	text_lit(&p->out, ",\"id\":");
+	text_str(&p->out, id);
+}
 
-	if (!data) {
+/* An entity with its version and data (JSON text), and an activity's lead. */
+static void emit_text(struct page *p, const char *type, const char *id, int64_t version,
+		      const char *data, const char *lead_id)
+{
+	change_open(p, type, id);
+	text_lit(&p->out, ",\"version\":");
+	text_int(&p->out, version);
+	text_lit(&p->out, ",\"data\":");
+	text_lit(&p->out, data);
+	if (lead_id) {
+		text_lit(&p->out, ",\"lead_id\":");
+		text_str(&p->out, lead_id);
+	}
+	text_add(&p->out, "}", 1);
+}
+
+/* An entity of the codec (users, teams: few, decoded as before). */
+static int emit_json(struct page *p, const char *type, const char *id, int64_t version,
+		     json_t *data)
+{
+	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+
+	json_decref(data);
+	if (!text) {
 		p->rc = LQ_STORE_NOMEM;
 		return 1;
 	}
-	ch = json_pack("{s:s, s:s, s:I, s:o}", "type", type, "id", id, "version",
-		       (json_int_t)version, "data", data);
-	if (ch && lead_id)
-		json_object_set_new(ch, "lead_id", json_string(lead_id));
-	if (!ch || json_array_append_new(p->changes, ch) != 0) {
-		p->rc = LQ_STORE_NOMEM;
-		return 1;
-	}
+	emit_text(p, type, id, version, text, NULL);
+	free(text);
 	return 0;
 }
 
@@ -184,57 +280,54 @@ static int page_row(void *ctx, const struct lq_srv_feed *row)
 	if (json_object_get(p->seen, key))
 		return 0;
 	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0) {
-		const char *lead_id = strcmp(row->type, "lead") == 0 ? row->entity_id : row->lead_id;
-		struct lq_lead l;
-		bool visible;
+		bool is_lead = strcmp(row->type, "lead") == 0;
+		const char *lead_id = is_lead ? row->entity_id : row->lead_id;
+		struct lq_srv_lead_head head;
+		char *data = NULL;
 
 		/* The lead as it is now decides: a row of a lead that has left the
-		 * caller's view since is a removal. */
-		p->rc = lq_srv_lead_get(db, lead_id ? lead_id : "", &l, NULL);
+		 * caller's view since is a removal.  Only the scope columns are
+		 * read for that; the stored JSON only of a lead that is sent. */
+		p->rc = lq_srv_lead_head(db, lead_id ? lead_id : "", &head, is_lead ? &data : NULL);
 		if (p->rc == LQ_STORE_NOTFOUND) {
 			p->rc = LQ_STORE_OK;
 			return 0;
 		}
 		if (p->rc != LQ_STORE_OK)
 			return 1;
-		visible = lq_srv_scope_sees_lead(&p->c->scope, l.owner_id, l.team_id);
-		if (!visible) {
+		if (!lq_srv_scope_sees_lead(&p->c->scope, head.owner_id, head.team_id)) {
 			char lkey[64];
-			json_t *ch;
 
-			snprintf(lkey, sizeof lkey, "removed:%s", l.id);
+			snprintf(lkey, sizeof lkey, "removed:%s", lead_id);
 			if (!json_object_get(p->seen, lkey)) {
-				ch = json_pack("{s:s, s:s, s:b}", "type", "lead", "id", l.id,
-					       "removed", 1);
-				if (!ch || json_array_append_new(p->changes, ch) != 0) {
-					p->rc = LQ_STORE_NOMEM;
-					stop = 1;
-				}
+				change_open(p, "lead", lead_id);
+				text_lit(&p->out, ",\"removed\":true}");
 				json_object_set_new(p->seen, lkey, json_true());
 			}
-		} else if (strcmp(row->type, "lead") == 0) {
-			stop = emit(p, "lead", l.id, l.version, lq_lead_to_json(&l), NULL);
+		} else if (is_lead) {
+			emit_text(p, "lead", lead_id, head.version, data, NULL);
 		} else {
-			struct lq_srv_activity a;
+			char act_lead[LQ_UUID_SIZE];
+			int64_t version;
+			char *act = NULL;
 
-			p->rc = lq_srv_activity_get(db, row->entity_id, &a);
+			p->rc = lq_srv_activity_text(db, row->entity_id, act_lead, &version, &act);
 			if (p->rc == LQ_STORE_OK)
-				stop = emit(p, "activity", a.a.id, a.version,
-					    lq_activity_to_json(&a.a), a.a.lead_id);
+				emit_text(p, "activity", row->entity_id, version, act, act_lead);
 			else if (p->rc == LQ_STORE_NOTFOUND)
 				p->rc = LQ_STORE_OK;
 			else
 				stop = 1;
-			lq_srv_activity_clear(&a);
+			free(act);
 		}
-		lq_lead_clear(&l);
+		free(data);
 	} else if (strcmp(row->type, "user") == 0) {
 		struct lq_user u;
 		int64_t version;
 
 		p->rc = lq_srv_user_get(db, row->entity_id, false, &u, &version, NULL);
 		if (p->rc == LQ_STORE_OK)
-			stop = emit(p, "user", u.id, version, lq_user_to_json(&u), NULL);
+			stop = emit_json(p, "user", u.id, version, lq_user_to_json(&u));
 		else if (p->rc == LQ_STORE_NOTFOUND)
 			p->rc = LQ_STORE_OK;
 		else
@@ -246,12 +339,16 @@ static int page_row(void *ctx, const struct lq_srv_feed *row)
 
 		p->rc = lq_srv_team_get(db, row->entity_id, false, &t, &version);
 		if (p->rc == LQ_STORE_OK)
-			stop = emit(p, "team", t.id, version, lq_team_to_json(&t), NULL);
+			stop = emit_json(p, "team", t.id, version, lq_team_to_json(&t));
 		else if (p->rc == LQ_STORE_NOTFOUND)
 			p->rc = LQ_STORE_OK;
 		else
 			stop = 1;
 		lq_team_clear(&t);
+	}
+	if (p->out.nomem) {
+		p->rc = LQ_STORE_NOMEM;
+		stop = 1;
 	}
 	if (json_object_set_new(p->seen, key, json_true()) != 0) {
 		p->rc = LQ_STORE_NOMEM;
@@ -286,7 +383,7 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	long limit = CHANGES_LIMIT_DEFAULT, wait = 0;
 	int64_t cursor = 0, last, known;
 	struct timespec deadline;
-	struct page p = { S, &q->caller, NULL, NULL, 0, LQ_STORE_OK };
+	struct page p = { S, &q->caller, { NULL, 0, 0, false }, 0, NULL, 0, LQ_STORE_OK };
 	char text[96];
 
 	if (limit_text && !parse_int(limit_text, 1, CHANGES_LIMIT_MAX, &limit)) {
@@ -311,13 +408,14 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		pthread_mutex_lock(&S->feed_lock);
 		known = S->feed_seq;
 		pthread_mutex_unlock(&S->feed_lock);
-		json_decref(p.changes);
 		json_decref(p.seen);
-		p.changes = json_array();
 		p.seen = json_object();
+		p.out.len = 0;
+		p.nchanges = 0;
 		p.rows = 0;
 		p.rc = LQ_STORE_OK;
-		if (!p.changes || !p.seen) {
+		text_lit(&p.out, "{\"changes\":[");
+		if (p.out.nomem || !p.seen) {
 			p.rc = LQ_STORE_NOMEM;
 			break;
 		}
@@ -330,7 +428,7 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		if (p.rc != LQ_STORE_OK)
 			break;
 		cursor = last;
-		if (json_array_size(p.changes) > 0 || p.rows >= limit || wait == 0)
+		if (p.nchanges > 0 || p.rows >= limit || wait == 0)
 			break;
 		/* Nothing for the caller: hold the request until the feed grows. */
 		pthread_mutex_lock(&S->feed_lock);
@@ -342,16 +440,24 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		if (!grew)
 			break;
 	}
+	if (p.rc == LQ_STORE_OK) {
+		/* The same fields in the same order as {changes, cursor, more}. */
+		snprintf(text, sizeof text, "%s.%" PRId64, S->epoch, cursor);
+		text_lit(&p.out, "],\"cursor\":");
+		text_str(&p.out, text);
+		text_lit(&p.out, p.rows >= limit ? ",\"more\":true}" : ",\"more\":false}");
+		if (p.out.nomem)
+			p.rc = LQ_STORE_NOMEM;
+	}
 	if (p.rc != LQ_STORE_OK) {
 		srv_error(r, 503, "unavailable", "the database is busy or out of memory");
 		r->retry_after = 1;
+		free(p.out.p);
 	} else {
-		snprintf(text, sizeof text, "%s.%" PRId64, S->epoch, cursor);
 		r->status = 200;
-		r->body = json_pack("{s:O, s:s, s:b}", "changes", p.changes, "cursor", text,
-				    "more", p.rows >= limit);
+		r->raw = p.out.p;
+		r->raw_len = p.out.len;
 	}
-	json_decref(p.changes);
 	json_decref(p.seen);
 }
 
@@ -419,7 +525,9 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 {
 	json_t *body = parse_body(q, r), *ops, *results, *op;
 	lq_time now = lq_os_now();
-	size_t i;
+	enum lq_store_rc rc;
+	int64_t seq = 0;
+	size_t i = 0;
 
 	if (!body)
 		return;
@@ -439,28 +547,46 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		srv_error(r, 503, "unavailable", "out of memory");
 		goto out;
 	}
+	/* One transaction per request, a savepoint per op: one commit (one
+	 * fsync under synchronous=FULL) for the batch, before any result is
+	 * sent, so every op answered "applied" is durable. */
 	pthread_mutex_lock(&S->db_lock);
+	rc = lq_srv_begin(S->db);
 	json_array_foreach(ops, i, op) {
-		char *canon = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+		char *canon;
 		char hash[SRV_HASH_HEX];
 		json_t *res = NULL;
 		int status;
 
+		if (rc != LQ_STORE_OK)
+			break;
+		canon = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
 		if (canon) {
 			srv_sha256_hex(canon, strlen(canon), hash);
-			res = srv_op_apply(S, &q->caller, op, hash, now, &status);
+			res = srv_op_apply(S, &q->caller, op, hash, now, &status, &seq);
 			free(canon);
 		}
 		if (!res || json_array_append_new(results, res) != 0) {
-			pthread_mutex_unlock(&S->db_lock);
-			json_decref(results);
-			srv_error(r, 503, "unavailable",
-				  "ops[%zu]: the database is busy or out of memory", i);
-			r->retry_after = 1;
-			goto out;
+			rc = LQ_STORE_NOMEM;
+			break;
 		}
 	}
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_commit(S->db);
+	if (rc != LQ_STORE_OK) {
+		/* Nothing of the request stays: the client sends it again and
+		 * gets the same answer (op ids make that safe). */
+		lq_srv_rollback(S->db);
+		pthread_mutex_unlock(&S->db_lock);
+		json_decref(results);
+		srv_error(r, 503, "unavailable",
+			  "ops[%zu]: the database is busy or out of memory", i);
+		r->retry_after = 1;
+		goto out;
+	}
 	pthread_mutex_unlock(&S->db_lock);
+	if (seq > 0)
+		srv_feed_grew(S, seq);
 	r->status = 200;
 	r->body = json_pack("{s:o}", "results", results);
 out:

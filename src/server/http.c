@@ -51,12 +51,14 @@ const char *srv_query(const struct srv_req *q, const char *name)
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r)
 {
-	char *text = r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+	char *text = r->raw ? r->raw : r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+	size_t text_len = r->raw ? r->raw_len : text ? strlen(text) : 0;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	char retry[24];
 	int status = r->status;
 
+	r->raw = NULL;                  /* the response owns it now */
 	if (!text) {
 		/* Out of memory: a fixed answer that needs none. */
 		static const char busy[] =
@@ -67,9 +69,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r
 						       MHD_RESPMEM_PERSISTENT);
 		r->retry_after = 1;
 	} else {
-		size_t len = strlen(text);
-
-		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+		resp = MHD_create_response_from_buffer(text_len, text, MHD_RESPMEM_MUST_FREE);
 		if (!resp)
 			free(text);
 	}
@@ -88,7 +88,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r
 static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
 				  const char *msg)
 {
-	struct srv_resp r = { 0, NULL, 0 };
+	struct srv_resp r = { 0, NULL, 0, NULL, 0 };
 	enum MHD_Result ret;
 
 	srv_error(&r, status, code, "%s", msg);
@@ -182,7 +182,7 @@ static enum MHD_Result dispatch(struct srv *S, struct MHD_Connection *conn, cons
 	const struct route *rt = NULL;
 	bool path_known = false;
 	struct srv_req q;
-	struct srv_resp r = { 0, NULL, 0 };
+	struct srv_resp r = { 0, NULL, 0, NULL, 0 };
 	char addr[64];
 	enum MHD_Result ret;
 	size_t i;

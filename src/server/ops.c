@@ -1,6 +1,7 @@
 /* leadq — leadqd's writes: ops on leads (the core's state machine), and
- * marketing intake.  Each op is one transaction: the lead, its activity,
- * the feed rows, the audit record and the op record commit together. */
+ * marketing intake.  Each op is one savepoint inside its request's
+ * transaction: the lead, its activity, the feed rows, the audit record and
+ * the op record stand or fall together, and the request commits once. */
 #include "config.h"
 
 #include <stdio.h>
@@ -123,6 +124,32 @@ static bool add_lead(json_t *r, const struct lq_lead *l)
 	return j && json_object_set_new(r, "lead", j) == 0;
 }
 
+/* The stored result of an applied op, {"id", "result", "lead"} as
+ * result_new and add_lead make it, around the lead's text already made
+ * (id is a UUID: ops_valid checked it). */
+static char *applied_text(const char *id, const char *lead_text)
+{
+	static const char head[] = "{\"id\":\"", mid[] = "\",\"result\":\"applied\",\"lead\":";
+	size_t id_len = strlen(id), lead_len = strlen(lead_text);
+	size_t len = sizeof head - 1 + id_len + sizeof mid - 1 + lead_len + 1;
+	char *text = malloc(len + 1);
+	char *p = text;
+
+	if (!text)
+		return NULL;
+	memcpy(p, head, sizeof head - 1);
+	p += sizeof head - 1;
+	memcpy(p, id, id_len);
+	p += id_len;
+	memcpy(p, mid, sizeof mid - 1);
+	p += sizeof mid - 1;
+	memcpy(p, lead_text, lead_len);
+	p += lead_len;
+	*p++ = '}';
+	*p = '\0';
+	return text;
+}
+
 static char *dump_lead(const struct lq_lead *l)
 {
 	json_t *j = lq_lead_to_json(l);
@@ -132,7 +159,7 @@ static char *dump_lead(const struct lq_lead *l)
 	return text;
 }
 
-/* An audited refusal, in a transaction of its own (the op's was rolled back). */
+/* An audited refusal, in a savepoint of its own (the op's was rolled back). */
 static void audit_forbidden(struct srv *S, const struct srv_caller *c, const json_t *op,
 			    const char *lead_id, lq_time now)
 {
@@ -335,7 +362,7 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 }
 
 json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
-		     const char *hash, lq_time now, int *status)
+		     const char *hash, lq_time now, int *status, int64_t *seq_out)
 {
 	const char *id = json_string_value(json_object_get(op, "id"));
 	const char *kind = json_string_value(json_object_get(op, "kind"));
@@ -350,6 +377,7 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 	enum lq_store_rc rc;
 	json_t *res = NULL;
 	char *before_text = NULL, *after_text = NULL, *res_text = NULL;
+	json_t *jafter = NULL;
 	lq_time at = now;
 	int64_t seq = 0;
 	struct lq_calendar cal;
@@ -387,7 +415,9 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 	}
 	if (rc != LQ_STORE_NOTFOUND)
 		goto store_fail;
-	rc = lq_srv_lead_get(S->db, lead_id, &w.lead, &w.status_version);
+	/* The stored text is the audit's "before": the lead is decoded once
+	 * and encoded once (after), never again. */
+	rc = lq_srv_lead_get_text(S->db, lead_id, &w.lead, &w.status_version, &before_text);
 	if (rc == LQ_STORE_NOTFOUND) {
 		lq_srv_rollback(S->db);
 		res = rejected(id, "not_found", "lead: no such lead");
@@ -401,7 +431,6 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 		res = rejected(id, "forbidden", "lead: not in your view");
 		goto out;
 	}
-	before_text = dump_lead(&w.lead);
 	rc = LQ_STORE_OK;
 	if (strcmp(kind, "undo") == 0)
 		res = step_undo(S, &w, id, args, at, has_base, base, c, &conflict, &rc);
@@ -446,14 +475,16 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 		w.status_version = w.lead.version;
 	srv_team_calendar(S, w.lead.team_id, &cal, &policy);
 	lq_sla_deadlines(&w.lead, &policy, &cal);
-	after_text = dump_lead(&w.lead);
+	jafter = lq_lead_to_json(&w.lead);
+	after_text = jafter ? json_dumps(jafter, JSON_COMPACT) : NULL;
 	res = result_new(id, "applied");
-	if (!before_text || !after_text || !res || !add_lead(res, &w.lead) ||
-	    !(res_text = json_dumps(res, JSON_COMPACT))) {
+	if (!before_text || !after_text || !res ||
+	    json_object_set(res, "lead", jafter) != 0 ||
+	    !(res_text = applied_text(id, after_text))) {
 		rc = LQ_STORE_NOMEM;
 		goto store_fail;
 	}
-	rc = lq_srv_lead_put(S->db, &w.lead, w.status_version);
+	rc = lq_srv_lead_put_text(S->db, &w.lead, w.status_version, after_text);
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_activity_put(S->db, &w.act);
 	if (rc == LQ_STORE_OK && w.has_undone)
@@ -474,7 +505,8 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 		rc = lq_srv_commit(S->db);
 	if (rc != LQ_STORE_OK)
 		goto store_fail;
-	srv_feed_grew(S, seq);
+	if (seq > *seq_out)
+		*seq_out = seq;
 	goto out;
 store_fail:
 	lq_srv_rollback(S->db);
@@ -484,6 +516,7 @@ store_fail:
 	if (*status == 500)
 		fprintf(stderr, "leadqd: op %s: %s\n", id, lq_srv_errmsg(S->db));
 out:
+	json_decref(jafter);
 	free(before_text);
 	free(after_text);
 	free(res_text);

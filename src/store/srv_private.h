@@ -47,15 +47,22 @@ struct lq_srv_store_ops {
 				    lq_time now);
 	enum lq_store_rc (*key_check)(struct lq_srv_store *s, const char *hash,
 				      char *name, size_t size);
+	/* text: the lead's codec JSON when the caller has it, else NULL. */
 	enum lq_store_rc (*lead_put)(struct lq_srv_store *s, const struct lq_lead *l,
-				     int64_t status_version);
+				     int64_t status_version, const char *text);
+	/* text may be NULL. */
 	enum lq_store_rc (*lead_get)(struct lq_srv_store *s, const char *id, struct lq_lead *out,
-				     int64_t *status_version);
+				     int64_t *status_version, char **text);
+	enum lq_store_rc (*lead_head)(struct lq_srv_store *s, const char *id,
+				      struct lq_srv_lead_head *out, char **data);
 	enum lq_store_rc (*lead_find)(struct lq_srv_store *s, const char *email,
 				      const char *external_id, char id[LQ_UUID_SIZE]);
 	enum lq_store_rc (*activity_put)(struct lq_srv_store *s, const struct lq_srv_activity *r);
 	enum lq_store_rc (*activity_get)(struct lq_srv_store *s, const char *id, bool by_op,
 					 struct lq_srv_activity *out);
+	enum lq_store_rc (*activity_text)(struct lq_srv_store *s, const char *id,
+					  char lead_id[LQ_UUID_SIZE], int64_t *version,
+					  char **data);
 	enum lq_store_rc (*op_get)(struct lq_srv_store *s, const char *id, struct lq_srv_op *out);
 	enum lq_store_rc (*op_put)(struct lq_srv_store *s, const char *id, const char *user_id,
 				   const char *hash, const char *result, lq_time now);

@@ -22,11 +22,22 @@
 #include "store/srv_private.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define STMT_CACHE 64
+
+/* Statements are prepared once and kept, keyed by their SQL text (every
+ * caller passes a string literal, so the pointer is the key): preparing is
+ * most of the cost of a point lookup. */
+struct sv_cached {
+	const char *sql;
+	sqlite3_stmt *st;
+};
 
 struct sv_store {
 	struct lq_srv_store base;
 	sqlite3 *db;
 	int depth;                      /* begin nesting */
+	struct sv_cached cache[STMT_CACHE];
+	int ncache;
 	char errmsg[256];
 };
 
@@ -61,8 +72,52 @@ static enum lq_store_rc exec_sql(struct sv_store *q, const char *sql)
 	return r == SQLITE_OK ? LQ_STORE_OK : fail(q, r);
 }
 
-/* Prepares sql and binds the arguments: a format string of 's' (text or
- * NULL), 'i' (int64), 't' (lq_time, NULL when LQ_TIME_NONE). */
+/* Gives a statement of prep() back: a cached one is reset for its next
+ * use, any other finalized. */
+static void release(struct sv_store *q, sqlite3_stmt *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < q->ncache; i++) {
+		if (q->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/* The cached statement of sql, prepared on first use; one that is running
+ * (a lookup inside a row callback of the same query) gets a fresh copy. */
+static int prepare_cached(struct sv_store *q, const char *sql, sqlite3_stmt **st)
+{
+	int i, r;
+
+	for (i = 0; i < q->ncache; i++) {
+		if (q->cache[i].sql == sql) {
+			if (sqlite3_stmt_busy(q->cache[i].st))
+				break;
+			*st = q->cache[i].st;
+			return SQLITE_OK;
+		}
+	}
+	if (i < q->ncache || q->ncache == STMT_CACHE)
+		return sqlite3_prepare_v2(q->db, sql, -1, st, NULL);
+	r = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (r == SQLITE_OK) {
+		q->cache[q->ncache].sql = sql;
+		q->cache[q->ncache].st = *st;
+		q->ncache++;
+	}
+	return r;
+}
+
+/* Prepares sql (a string literal: see struct sv_cached) and binds the
+ * arguments: a format string of 's' (text or NULL), 'i' (int64), 't'
+ * (lq_time, NULL when LQ_TIME_NONE). */
 static sqlite3_stmt *prep(struct sv_store *q, enum lq_store_rc *rc, const char *sql,
 			  const char *fmt, ...)
 {
@@ -70,7 +125,7 @@ static sqlite3_stmt *prep(struct sv_store *q, enum lq_store_rc *rc, const char *
 	va_list ap;
 	int r, i;
 
-	r = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
+	r = prepare_cached(q, sql, &st);
 	if (r != SQLITE_OK) {
 		*rc = fail(q, r);
 		sqlite3_finalize(st);
@@ -95,14 +150,14 @@ static sqlite3_stmt *prep(struct sv_store *q, enum lq_store_rc *rc, const char *
 	va_end(ap);
 	if (r != SQLITE_OK) {
 		*rc = fail(q, r);
-		sqlite3_finalize(st);
+		release(q, st);
 		return NULL;
 	}
 	*rc = LQ_STORE_OK;
 	return st;
 }
 
-/* Steps a statement that returns no rows and finalizes it. */
+/* Steps a statement that returns no rows and gives it back. */
 static enum lq_store_rc run(struct sv_store *q, sqlite3_stmt *st, enum lq_store_rc rc)
 {
 	int r;
@@ -111,18 +166,18 @@ static enum lq_store_rc run(struct sv_store *q, sqlite3_stmt *st, enum lq_store_
 		return rc;
 	r = sqlite3_step(st);
 	rc = r == SQLITE_DONE || r == SQLITE_ROW ? LQ_STORE_OK : fail(q, r);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
-/* Steps to the first row: OK with a row, NOTFOUND without (finalized then). */
+/* Steps to the first row: OK with a row, NOTFOUND without (given back then). */
 static enum lq_store_rc first_row(struct sv_store *q, sqlite3_stmt **st)
 {
 	int r = sqlite3_step(*st);
 
 	if (r == SQLITE_ROW)
 		return LQ_STORE_OK;
-	sqlite3_finalize(*st);
+	release(q, *st);
 	*st = NULL;
 	return r == SQLITE_DONE ? LQ_STORE_NOTFOUND : fail(q, r);
 }
@@ -227,6 +282,8 @@ static void sv_close(struct lq_srv_store *s)
 
 	if (q->db && !sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	while (q->ncache > 0)
+		sqlite3_finalize(q->cache[--q->ncache].st);
 	sqlite3_close(q->db);
 	lq_free(q);
 }
@@ -279,10 +336,20 @@ static const char *sv_errmsg(const struct lq_srv_store *s)
 	return q->errmsg[0] ? q->errmsg : "no error";
 }
 
+/* A statement without arguments or rows, from the cache (transaction
+ * control runs several times per request). */
+static enum lq_store_rc exec_cached(struct sv_store *q, const char *sql)
+{
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, sql, "");
+
+	return run(q, st, rc);
+}
+
 static enum lq_store_rc sv_begin(struct lq_srv_store *s)
 {
 	struct sv_store *q = sv(s);
-	enum lq_store_rc rc = exec_sql(q, q->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp");
+	enum lq_store_rc rc = exec_cached(q, q->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp");
 
 	if (rc == LQ_STORE_OK)
 		q->depth++;
@@ -296,7 +363,7 @@ static enum lq_store_rc sv_commit(struct lq_srv_store *s)
 
 	if (q->depth <= 0)
 		return LQ_STORE_OK;
-	rc = exec_sql(q, q->depth == 1 ? "COMMIT" : "RELEASE sp");
+	rc = exec_cached(q, q->depth == 1 ? "COMMIT" : "RELEASE sp");
 	if (rc == LQ_STORE_OK)
 		q->depth--;
 	return rc;
@@ -305,13 +372,19 @@ static enum lq_store_rc sv_commit(struct lq_srv_store *s)
 static void sv_rollback(struct lq_srv_store *s)
 {
 	struct sv_store *q = sv(s);
+	char msg[sizeof q->errmsg];
 
 	if (q->depth <= 0)
 		return;
-	if (q->depth == 1)
-		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	else
-		sqlite3_exec(q->db, "ROLLBACK TO sp; RELEASE sp", NULL, NULL, NULL);
+	/* Keeps the message of the failure that led here. */
+	memcpy(msg, q->errmsg, sizeof msg);
+	if (q->depth == 1) {
+		exec_cached(q, "ROLLBACK");
+	} else {
+		exec_cached(q, "ROLLBACK TO sp");
+		exec_cached(q, "RELEASE sp");
+	}
+	memcpy(q->errmsg, msg, sizeof msg);
 	q->depth--;
 }
 
@@ -328,7 +401,7 @@ static enum lq_store_rc sv_meta_get(struct lq_srv_store *s, const char *key, cha
 		return rc;
 	if (!dup_col(st, 0, value))
 		rc = nomem(q);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -396,7 +469,7 @@ static enum lq_store_rc team_query(struct sv_store *q, sqlite3_stmt *st, enum lq
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	rc = read_team(q, st, out, version);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -475,7 +548,7 @@ static enum lq_store_rc sv_user_get(struct lq_srv_store *s, const char *key, boo
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	rc = read_user(q, st, out, version, password_hash);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -502,7 +575,7 @@ static enum lq_store_rc sv_user_each(struct lq_srv_store *s, lq_srv_user_cb cb, 
 	}
 	if (rc == LQ_STORE_OK && r != SQLITE_ROW && r != SQLITE_DONE)
 		rc = fail(q, r);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -531,7 +604,7 @@ static enum lq_store_rc sv_team_lead(struct lq_srv_store *s, const char *team_id
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	rc = read_user(q, st, out, NULL, NULL);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -560,7 +633,7 @@ static enum lq_store_rc sv_token_user(struct lq_srv_store *s, const char *hash,
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	copy_id(user_id, col_text(st, 0));
-	sqlite3_finalize(st);
+	release(q, st);
 	return LQ_STORE_OK;
 }
 
@@ -600,7 +673,7 @@ static enum lq_store_rc sv_key_check(struct lq_srv_store *s, const char *hash,
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	snprintf(name, size, "%s", col_text(st, 0) ? col_text(st, 0) : "");
-	sqlite3_finalize(st);
+	release(q, st);
 	return LQ_STORE_OK;
 }
 
@@ -615,12 +688,13 @@ static char *dump(json_t *j)
 }
 
 static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead *l,
-				    int64_t status_version)
+				    int64_t status_version, const char *text)
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
 	sqlite3_stmt *st;
-	char *data = dump(lq_lead_to_json(l));
+	char *made = text ? NULL : dump(lq_lead_to_json(l));
+	const char *data = text ? text : made;
 	char *email = NULL;
 
 	if (!data)
@@ -628,12 +702,27 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 	if (l->email && *l->email) {
 		email = lq_strdup(l->email);
 		if (!email) {
-			free(data);
+			free(made);
 			return nomem(q);
 		}
 		for (char *p = email; *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
+	}
+	/* Most puts (ops) change neither the owner, the team nor the keys: an
+	 * UPDATE that names no indexed column leaves the indexes unwritten (a
+	 * few pages fewer per op in the WAL).  Otherwise the upsert. */
+	st = prep(q, &rc, "UPDATE leads SET status = ?6, mql_at = ?7, version = ?8, "
+		  "status_version = ?9, data = ?10 WHERE id = ?1 AND external_id IS ?2 AND "
+		  "email_key IS ?3 AND owner_id IS ?4 AND team_id IS ?5",
+		  "ssssssti" "is", l->id, l->external_id && *l->external_id ? l->external_id : NULL,
+		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
+		  (int64_t)l->version, status_version, data);
+	rc = run(q, st, rc);
+	if (rc != LQ_STORE_OK || sqlite3_changes(q->db) > 0) {
+		free(made);
+		lq_free(email);
+		return rc;
 	}
 	st = prep(q, &rc, "INSERT INTO leads (id, external_id, email_key, owner_id, team_id, "
 		  "status, mql_at, version, status_version, data) "
@@ -646,13 +735,13 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 		  "ssssssti" "is", l->id, l->external_id && *l->external_id ? l->external_id : NULL,
 		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
 		  (int64_t)l->version, status_version, data);
-	free(data);
+	free(made);
 	lq_free(email);
 	return run(q, st, rc);
 }
 
 static enum lq_store_rc sv_lead_get(struct lq_srv_store *s, const char *id, struct lq_lead *out,
-				    int64_t *status_version)
+				    int64_t *status_version, char **text)
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
@@ -662,12 +751,18 @@ static enum lq_store_rc sv_lead_get(struct lq_srv_store *s, const char *id, stru
 	char err[160];
 
 	lq_lead_init(out);
+	if (text)
+		*text = NULL;
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	j = json_loads(col_text(st, 0), 0, NULL);
 	if (status_version)
 		*status_version = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+	if (j && text && !dup_col(st, 0, text)) {
+		json_decref(j);
+		j = NULL;
+	}
+	release(q, st);
 	if (!j)
 		return nomem(q);
 	if (!lq_lead_from_json(j, out, err, sizeof err)) {
@@ -675,6 +770,32 @@ static enum lq_store_rc sv_lead_get(struct lq_srv_store *s, const char *id, stru
 		rc = LQ_STORE_ERROR;
 	}
 	json_decref(j);
+	return rc;
+}
+
+static enum lq_store_rc sv_lead_head(struct lq_srv_store *s, const char *id,
+				     struct lq_srv_lead_head *out, char **data)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	/* Two statements, so that a scope check does not read the JSON. */
+	sqlite3_stmt *st = data
+		? prep(q, &rc, "SELECT owner_id, team_id, version, data FROM leads WHERE id = ?1",
+		       "s", id)
+		: prep(q, &rc, "SELECT owner_id, team_id, version FROM leads WHERE id = ?1",
+		       "s", id);
+
+	memset(out, 0, sizeof *out);
+	if (data)
+		*data = NULL;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(out->owner_id, col_text(st, 0));
+	copy_id(out->team_id, col_text(st, 1));
+	out->version = sqlite3_column_int64(st, 2);
+	if (data && (!col_text(st, 3) || !dup_col(st, 3, data)))
+		rc = nomem(q);
+	release(q, st);
 	return rc;
 }
 
@@ -692,7 +813,7 @@ static enum lq_store_rc sv_lead_find(struct lq_srv_store *s, const char *email,
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	copy_id(id, col_text(st, 0));
-	sqlite3_finalize(st);
+	release(q, st);
 	return LQ_STORE_OK;
 }
 
@@ -783,7 +904,7 @@ static enum lq_store_rc sv_activity_get(struct lq_srv_store *s, const char *id, 
 	out->has_states = col_text(st, 4) && col_text(st, 5) &&
 			  state_parse(col_text(st, 4), &out->before) &&
 			  state_parse(col_text(st, 5), &out->after);
-	sqlite3_finalize(st);
+	release(q, st);
 	if (!j)
 		return nomem(q);
 	if (!lq_activity_from_json(j, &out->a, err, sizeof err)) {
@@ -791,6 +912,26 @@ static enum lq_store_rc sv_activity_get(struct lq_srv_store *s, const char *id, 
 		rc = LQ_STORE_ERROR;
 	}
 	json_decref(j);
+	return rc;
+}
+
+static enum lq_store_rc sv_activity_text(struct lq_srv_store *s, const char *id,
+					 char lead_id[LQ_UUID_SIZE], int64_t *version,
+					 char **data)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT lead_id, version, data FROM activities "
+				"WHERE id = ?1", "s", id);
+
+	*data = NULL;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(lead_id, col_text(st, 0));
+	*version = sqlite3_column_int64(st, 1);
+	if (!col_text(st, 2) || !dup_col(st, 2, data))
+		rc = nomem(q);
+	release(q, st);
 	return rc;
 }
 
@@ -810,7 +951,7 @@ static enum lq_store_rc sv_op_get(struct lq_srv_store *s, const char *id, struct
 	snprintf(out->hash, sizeof out->hash, "%s", col_text(st, 1) ? col_text(st, 1) : "");
 	if (!dup_col(st, 2, &out->result))
 		rc = nomem(q);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -852,7 +993,7 @@ static enum lq_store_rc sv_feed_last(struct lq_srv_store *s, int64_t *seq)
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	*seq = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	release(q, st);
 	return LQ_STORE_OK;
 }
 
@@ -863,15 +1004,30 @@ static enum lq_store_rc sv_feed_page(struct lq_srv_store *s, const struct lq_srv
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
 	/* The same rules as lq_srv_scope_sees_*, so that limit counts rows
-	 * that are mostly wanted. */
-	sqlite3_stmt *st = prep(q, &rc,
-		"SELECT seq, type, entity_id, lead_id, owner_id, team_id, prev_owner_id, "
-		"prev_team_id FROM feed WHERE seq > ?1 AND (?2 = 'admin' "
-		"OR (type IN ('lead', 'activity') AND (owner_id = ?3 OR prev_owner_id = ?3 "
-		"  OR (?2 = 'lead' AND (team_id = ?4 OR prev_team_id = ?4)))) "
-		"OR (type IN ('user', 'team') AND (entity_id = ?3 OR team_id = ?4 OR entity_id = ?4))) "
-		"ORDER BY seq LIMIT ?5", "isssi", (int64_t)since, lq_role_wire(sc->role),
-		sc->user_id, sc->team_id, (int64_t)limit);
+	 * that are mostly wanted.  Each rule is a range scan of its own index
+	 * (share/sql/server/002_feed_scope.sql) from the cursor, stopping
+	 * after limit rows; their union, in seq order, is the page.  A scan of
+	 * the feed filtered by the rules would read every row after the cursor
+	 * that the caller does not see. */
+#define FEED_COLS "seq, type, entity_id, lead_id, owner_id, team_id, prev_owner_id, prev_team_id"
+#define FEED_ARM(cond) "SELECT * FROM (SELECT " FEED_COLS " FROM feed WHERE " cond \
+	" AND seq > ?1 ORDER BY seq LIMIT ?5)"
+#define FEED_LEAD "type IN ('lead', 'activity') AND "
+	sqlite3_stmt *st = sc->role == LQ_ROLE_ADMIN
+		? prep(q, &rc, "SELECT " FEED_COLS " FROM feed WHERE seq > ?1 ORDER BY seq "
+		       "LIMIT ?2", "ii", (int64_t)since, (int64_t)limit)
+		: prep(q, &rc,
+		       "SELECT * FROM (" FEED_ARM(FEED_LEAD "owner_id = ?3")
+		       " UNION " FEED_ARM(FEED_LEAD "prev_owner_id = ?3")
+		       " UNION " FEED_ARM(FEED_LEAD "?2 = 'lead' AND team_id = ?4")
+		       " UNION " FEED_ARM(FEED_LEAD "?2 = 'lead' AND prev_team_id = ?4")
+		       " UNION " FEED_ARM("type IN ('user', 'team') AND (entity_id = ?3 "
+					  "OR team_id = ?4 OR entity_id = ?4)")
+		       ") ORDER BY seq LIMIT ?5", "isssi", (int64_t)since,
+		       lq_role_wire(sc->role), sc->user_id, sc->team_id, (int64_t)limit);
+#undef FEED_LEAD
+#undef FEED_ARM
+#undef FEED_COLS
 	int r;
 
 	*last = since;
@@ -896,7 +1052,7 @@ static enum lq_store_rc sv_feed_page(struct lq_srv_store *s, const struct lq_srv
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		rc = fail(q, r);
-	sqlite3_finalize(st);
+	release(q, st);
 	return rc;
 }
 
@@ -945,9 +1101,11 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.key_check = sv_key_check,
 	.lead_put = sv_lead_put,
 	.lead_get = sv_lead_get,
+	.lead_head = sv_lead_head,
 	.lead_find = sv_lead_find,
 	.activity_put = sv_activity_put,
 	.activity_get = sv_activity_get,
+	.activity_text = sv_activity_text,
 	.op_get = sv_op_get,
 	.op_put = sv_op_put,
 	.feed_add = sv_feed_add,

@@ -111,12 +111,27 @@ enum lq_store_rc lq_srv_key_check(struct lq_srv_store *s, const char *hash,
 enum lq_store_rc lq_srv_lead_put(struct lq_srv_store *s, const struct lq_lead *l,
 				 int64_t status_version)
 {
-	return s->ops->lead_put(s, l, status_version);
+	return s->ops->lead_put(s, l, status_version, NULL);
 }
 enum lq_store_rc lq_srv_lead_get(struct lq_srv_store *s, const char *id, struct lq_lead *out,
 				 int64_t *status_version)
 {
-	return s->ops->lead_get(s, id, out, status_version);
+	return s->ops->lead_get(s, id, out, status_version, NULL);
+}
+enum lq_store_rc lq_srv_lead_put_text(struct lq_srv_store *s, const struct lq_lead *l,
+				      int64_t status_version, const char *text)
+{
+	return s->ops->lead_put(s, l, status_version, text);
+}
+enum lq_store_rc lq_srv_lead_get_text(struct lq_srv_store *s, const char *id,
+				      struct lq_lead *out, int64_t *status_version, char **text)
+{
+	return s->ops->lead_get(s, id, out, status_version, text);
+}
+enum lq_store_rc lq_srv_lead_head(struct lq_srv_store *s, const char *id,
+				  struct lq_srv_lead_head *out, char **data)
+{
+	return s->ops->lead_head(s, id, out, data);
 }
 enum lq_store_rc lq_srv_lead_find(struct lq_srv_store *s, const char *email,
 				  const char *external_id, char id[LQ_UUID_SIZE])
@@ -147,6 +162,11 @@ enum lq_store_rc lq_srv_activity_get(struct lq_srv_store *s, const char *id,
 				     struct lq_srv_activity *out)
 {
 	return s->ops->activity_get(s, id, false, out);
+}
+enum lq_store_rc lq_srv_activity_text(struct lq_srv_store *s, const char *id,
+				      char lead_id[LQ_UUID_SIZE], int64_t *version, char **data)
+{
+	return s->ops->activity_text(s, id, lead_id, version, data);
 }
 enum lq_store_rc lq_srv_activity_by_op(struct lq_srv_store *s, const char *op_id,
 				       struct lq_srv_activity *out)

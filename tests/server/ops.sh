@@ -77,6 +77,30 @@ as "$marta" POST /ops "{\"ops\": [$(op "$(uuid)" reassign 5 "{\"owner\": \"$bob_
 [ "$(sql "SELECT count(*) FROM audit WHERE action = 'reassign' AND before IS NOT NULL AND after IS NOT NULL")" = 1 ] ||
 	fail "reassign is not audited with before and after"
 
+say "one transaction per batch: a refused op in the middle undoes only itself"
+lead2=$(add_lead '{"name": "Zoë Zürich", "email": "zoe@example.ch", "owner": "ana"}')
+[ -n "$lead2" ] || fail "no second lead id"
+ida=$(uuid); idb=$(uuid); idc=$(uuid); acta=$(uuid); actc=$(uuid)
+opb() { # ID KIND ARGS (on lead2, no base_version)
+	printf '{"id": "%s", "kind": "%s", "lead": "%s", "at": "2026-11-24T10:31:02Z", "args": %s}' "$1" "$2" "$lead2" "$3"
+}
+body="{\"ops\": [$(opb "$ida" add_note "{\"text\": \"first\", \"activity\": \"$acta\"}"), $(opb "$idb" set_status '{"status": "no_such_status"}'), $(opb "$idc" log_touch "{\"kind\": \"email\", \"outcome\": \"sent\", \"activity\": \"$actc\"}"), $(opb "$ida" add_note "{\"text\": \"first\", \"activity\": \"$acta\"}")]}"
+as "$ana" POST /ops "$body"
+expect_code 200 "a batch with a refused op"
+[ "$(jget '$.results[0].result')" = applied ] || fail "batch op 0: $(cat "$T/body")"
+[ "$(jget '$.results[1].result')" = rejected ] || fail "batch op 1 not rejected: $(cat "$T/body")"
+[ "$(jget '$.results[2].result')" = applied ] || fail "batch op 2 after a refused one: $(cat "$T/body")"
+[ "$(jget '$.results[2].lead.version')" = 3 ] || fail "batch op 2 sees op 0's version: $(cat "$T/body")"
+[ "$(jget '$.results[3].result')" = duplicate ] || fail "an id twice in one batch is a duplicate: $(cat "$T/body")"
+# Committed before the answer: another connection (sqlite3) sees both.
+[ "$(sql "SELECT count(*) FROM ops_applied WHERE id IN ('$ida', '$idb', '$idc')")" = 2 ] ||
+	fail "the batch's applied ops are not all recorded, or the refused one is"
+[ "$(sql "SELECT count(*) FROM activities WHERE id IN ('$acta', '$actc')")" = 2 ] ||
+	fail "the batch's activities are not both kept"
+[ "$(sql "SELECT version FROM leads WHERE id = '$lead2'")" = 3 ] || fail "the lead's version after the batch"
+[ "$(sql "SELECT count(*) FROM feed WHERE lead_id = '$lead2' OR entity_id = '$lead2'")" = 5 ] ||
+	fail "feed rows of the batch: $(sql "SELECT count(*) FROM feed WHERE lead_id = '$lead2' OR entity_id = '$lead2'")"
+
 say "malformed bodies"
 as "$ana" POST /ops '{"ops": [ {"id": '
 expect_code 400 "truncated JSON"
