@@ -102,6 +102,14 @@ struct lq_store_ops {
 	enum lq_store_rc (*outbox_rebase)(struct lq_store *s, const char *lead_id,
 					  int64_t after_seq, int64_t from_version,
 					  int64_t to_version);
+	/* Optional fast paths for applying a page of changes (NULL: built from
+	 * the primitives above).  apply_activity: lq_store_apply_activity() in
+	 * one statement.  lead_sync_state: whether the lead is cached, its
+	 * version and its ops still pending or sent, in one lookup. */
+	enum lq_store_rc (*apply_activity)(struct lq_store *s, const struct lq_activity *a,
+					   int64_t version, bool *stored);
+	enum lq_store_rc (*lead_sync_state)(struct lq_store *s, const char *id, bool *cached,
+					    int64_t *version, int *outstanding);
 };
 
 extern const struct lq_store_ops lq_store_sqlite_ops;

@@ -50,6 +50,26 @@ _Static_assert(LC_COUNT == 36, "LEAD_COLS and the LC_ numbers disagree");
 	"before_status, before_reason, before_touches, before_first_touch_at, " \
 	"before_last_touch_at, after_status, after_reason, after_touches, " \
 	"after_first_touch_at, after_last_touch_at"
+/* A server copy of a local activity keeps its op id and undo states. */
+#define ACT_UPSERT \
+	"ON CONFLICT (id) DO UPDATE SET lead_id = excluded.lead_id, kind = excluded.kind, " \
+	"at = excluded.at, actor = excluded.actor, subject = excluded.subject, " \
+	"detail = excluded.detail, campaign = excluded.campaign, " \
+	"duration_s = excluded.duration_s, outcome = excluded.outcome, " \
+	"undone = max(undone, excluded.undone), " \
+	"op_id = coalesce(op_id, excluded.op_id), " \
+	"undo_of = coalesce(undo_of, excluded.undo_of), " \
+	"before_status = coalesce(before_status, excluded.before_status), " \
+	"before_reason = coalesce(before_reason, excluded.before_reason), " \
+	"before_touches = coalesce(before_touches, excluded.before_touches), " \
+	"before_first_touch_at = coalesce(before_first_touch_at, excluded.before_first_touch_at), " \
+	"before_last_touch_at = coalesce(before_last_touch_at, excluded.before_last_touch_at), " \
+	"after_status = coalesce(after_status, excluded.after_status), " \
+	"after_reason = coalesce(after_reason, excluded.after_reason), " \
+	"after_touches = coalesce(after_touches, excluded.after_touches), " \
+	"after_first_touch_at = coalesce(after_first_touch_at, excluded.after_first_touch_at), " \
+	"after_last_touch_at = coalesce(after_last_touch_at, excluded.after_last_touch_at)"
+
 #define OUTBOX_COLS "seq, id, kind, lead_id, base_version, at, send_after, args, state, error"
 
 enum stmt_id {
@@ -64,7 +84,7 @@ enum stmt_id {
 	ST_VER_LEAD, ST_VER_ACT, ST_VER_USER, ST_VER_TEAM,
 	ST_SETVER_LEAD, ST_SETVER_ACT, ST_SETVER_USER, ST_SETVER_TEAM,
 	ST_LEAD_OUTSTANDING, ST_LEAD_REMOVE, ST_OUTBOX_SENDABLE, ST_OUTBOX_REBASE,
-	ST_OUTBOX_BY_STATE,
+	ST_OUTBOX_BY_STATE, ST_LEAD_SYNC_STATE, ST_ACT_APPLY, ST_ACT_APPLY_UPDATE, ST_LEAD_EXISTS,
 	ST_COUNT
 };
 
@@ -115,23 +135,32 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_LEAD_PREFIX] = "SELECT id FROM leads WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2",
 	[ST_ACT_PUT] = "INSERT INTO activities (" ACT_REC_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
-		"ON CONFLICT (id) DO UPDATE SET lead_id = excluded.lead_id, kind = excluded.kind, "
-		"at = excluded.at, actor = excluded.actor, subject = excluded.subject, "
-		"detail = excluded.detail, campaign = excluded.campaign, "
-		"duration_s = excluded.duration_s, outcome = excluded.outcome, "
-		"undone = max(undone, excluded.undone), "
-		"op_id = coalesce(op_id, excluded.op_id), "
-		"undo_of = coalesce(undo_of, excluded.undo_of), "
-		"before_status = coalesce(before_status, excluded.before_status), "
-		"before_reason = coalesce(before_reason, excluded.before_reason), "
-		"before_touches = coalesce(before_touches, excluded.before_touches), "
-		"before_first_touch_at = coalesce(before_first_touch_at, excluded.before_first_touch_at), "
-		"before_last_touch_at = coalesce(before_last_touch_at, excluded.before_last_touch_at), "
-		"after_status = coalesce(after_status, excluded.after_status), "
-		"after_reason = coalesce(after_reason, excluded.after_reason), "
-		"after_touches = coalesce(after_touches, excluded.after_touches), "
-		"after_first_touch_at = coalesce(after_first_touch_at, excluded.after_first_touch_at), "
-		"after_last_touch_at = coalesce(after_last_touch_at, excluded.after_last_touch_at)",
+		ACT_UPSERT,
+	/* Sync: a new activity is one plain insert.  Not an upsert: its UPDATE
+	 * of lead_id (a foreign key) makes sqlite keep a statement journal, a
+	 * temp file write per page touched per row (284,000 writes for an
+	 * initial sync).  A known one is updated when the version is newer. */
+	[ST_ACT_APPLY] = "INSERT INTO activities (" ACT_REC_COLS ", version) VALUES (?1, ?2, ?3, "
+		"?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+		"?21, ?22, ?23, ?24) ON CONFLICT (id) DO NOTHING",
+	[ST_ACT_APPLY_UPDATE] = "UPDATE activities SET lead_id = ?2, kind = ?3, at = ?4, "
+		"actor = ?5, subject = ?6, detail = ?7, campaign = ?8, duration_s = ?9, "
+		"outcome = ?10, undone = max(undone, ?11), op_id = coalesce(op_id, ?12), "
+		"undo_of = coalesce(undo_of, ?13), "
+		"before_status = coalesce(before_status, ?14), "
+		"before_reason = coalesce(before_reason, ?15), "
+		"before_touches = coalesce(before_touches, ?16), "
+		"before_first_touch_at = coalesce(before_first_touch_at, ?17), "
+		"before_last_touch_at = coalesce(before_last_touch_at, ?18), "
+		"after_status = coalesce(after_status, ?19), "
+		"after_reason = coalesce(after_reason, ?20), "
+		"after_touches = coalesce(after_touches, ?21), "
+		"after_first_touch_at = coalesce(after_first_touch_at, ?22), "
+		"after_last_touch_at = coalesce(after_last_touch_at, ?23), version = ?24 "
+		"WHERE id = ?1 AND version < ?24",
+	[ST_LEAD_EXISTS] = "SELECT 1 FROM leads WHERE id = ?1",
+	[ST_LEAD_SYNC_STATE] = "SELECT (SELECT version FROM leads WHERE id = ?1), "
+		"(SELECT count(*) FROM outbox WHERE lead_id = ?1 AND state IN ('pending', 'sent'))",
 	[ST_ACT_TIMELINE] = "SELECT " ACT_COLS " FROM activities WHERE lead_id = ?1 "
 		"ORDER BY at DESC, rowid DESC",
 	[ST_ACT_LAST_UNDOABLE] = "SELECT " ACT_REC_COLS " FROM activities "
@@ -1093,7 +1122,7 @@ static enum lq_store_rc sq_put_lead(struct lq_store *s, const struct lq_lead *l)
 	uint8_t packed_buf[2048], *packed = packed_buf;
 	size_t packed_len;
 	sqlite3_stmt *st;
-	bool temp;
+	bool temp, own;
 	size_t i;
 
 	lq_store_lead_keys(l, search, company);
@@ -1106,8 +1135,13 @@ static enum lq_store_rc sq_put_lead(struct lq_store *s, const struct lq_lead *l)
 			return nomem(q);
 		pack_lead(l, search, company, packed, packed_len);
 	}
-	/* The lead and its pack together or not at all. */
-	rc = sq_begin(s);
+	/* The lead and its pack together or not at all: in a transaction of
+	 * its own, or in the caller's, which is rolled back whole on failure.
+	 * No savepoint there: it journals every page it touches to a temp
+	 * file (a sync page writes thousands of leads), and a lead left
+	 * without its pack is still read right (the loader reads its columns). */
+	own = q->depth == 0;
+	rc = own ? sq_begin(s) : LQ_STORE_OK;
 	if (rc != LQ_STORE_OK)
 		goto out;
 	st = stmt_get(q, ST_LEAD_PUT, &temp, &rc);
@@ -1146,10 +1180,11 @@ static enum lq_store_rc sq_put_lead(struct lq_store *s, const struct lq_lead *l)
 	rc = run(q, st, temp);
 	if (rc != LQ_STORE_OK)
 		goto fail;
-	rc = sq_commit(s);
+	rc = own ? sq_commit(s) : LQ_STORE_OK;
 	goto out;
 fail:
-	sq_rollback(s);
+	if (own)
+		sq_rollback(s);
 out:
 	if (packed != packed_buf)
 		lq_free(packed);
@@ -1369,15 +1404,11 @@ static enum lq_store_rc sq_resolve_id(struct lq_store *s, const char *prefix,
 
 /* --- activities ---------------------------------------------------------- */
 
-static enum lq_store_rc sq_put_activity(struct lq_store *s, const struct lq_activity_rec *rec)
+/* Parameters 1..23 of ST_ACT_PUT and ST_ACT_APPLY. */
+static void bind_activity(sqlite3_stmt *st, const struct lq_activity_rec *rec)
 {
-	struct sq_store *q = sq(s);
 	const struct lq_activity *a = &rec->a;
-	enum lq_store_rc rc = LQ_STORE_OK;
-	sqlite3_stmt *st;
-	bool temp;
 
-	STMT(q, ST_ACT_PUT, st, temp, rc);
 	bind_str(st, 1, a->id);
 	bind_str(st, 2, a->lead_id);
 	sqlite3_bind_text(st, 3, lq_activity_wire(a->kind), -1, SQLITE_STATIC);
@@ -1397,6 +1428,17 @@ static enum lq_store_rc sq_put_activity(struct lq_store *s, const struct lq_acti
 	bind_id(st, 13, rec->undo_of);
 	bind_state(st, 14, rec->has_states ? &rec->before : NULL);
 	bind_state(st, 19, rec->has_states ? &rec->after : NULL);
+}
+
+static enum lq_store_rc sq_put_activity(struct lq_store *s, const struct lq_activity_rec *rec)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+
+	STMT(q, ST_ACT_PUT, st, temp, rc);
+	bind_activity(st, rec);
 	return run(q, st, temp);
 }
 
@@ -1673,6 +1715,73 @@ static enum lq_store_rc sq_lead_outstanding(struct lq_store *s, const char *lead
 	return rc;
 }
 
+static enum lq_store_rc sq_apply_activity(struct lq_store *s, const struct lq_activity *a,
+					 int64_t version, bool *stored)
+{
+	struct sq_store *q = sq(s);
+	struct lq_activity_rec rec;
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+	int r;
+
+	*stored = false;
+	/* An activity of a lead not in the view is skipped. */
+	STMT(q, ST_LEAD_EXISTS, st, temp, rc);
+	bind_str(st, 1, a->lead_id);
+	r = sqlite3_step(st);
+	stmt_done(st, temp);
+	if (r == SQLITE_DONE)
+		return LQ_STORE_OK;
+	if (r != SQLITE_ROW)
+		return fail(q, r);
+	memset(&rec, 0, sizeof rec);
+	rec.a = *a;
+	STMT(q, ST_ACT_APPLY, st, temp, rc);
+	bind_activity(st, &rec);
+	sqlite3_bind_int64(st, 24, version);
+	rc = run(q, st, temp);
+	if (rc != LQ_STORE_OK || sqlite3_changes(q->db) > 0) {
+		*stored = rc == LQ_STORE_OK;
+		return rc;
+	}
+	/* Known: replaced when this copy is newer (a local one keeps its op id
+	 * and undo states). */
+	STMT(q, ST_ACT_APPLY_UPDATE, st, temp, rc);
+	bind_activity(st, &rec);
+	sqlite3_bind_int64(st, 24, version);
+	rc = run(q, st, temp);
+	if (rc == LQ_STORE_OK)
+		*stored = sqlite3_changes(q->db) > 0;
+	return rc;
+}
+
+static enum lq_store_rc sq_lead_sync_state(struct lq_store *s, const char *id, bool *cached,
+					   int64_t *version, int *outstanding)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+	int r;
+
+	*cached = false;
+	*version = 0;
+	*outstanding = 0;
+	STMT(q, ST_LEAD_SYNC_STATE, st, temp, rc);
+	bind_str(st, 1, id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*cached = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*version = sqlite3_column_int64(st, 0);
+		*outstanding = sqlite3_column_int(st, 1);
+	} else {
+		rc = fail(q, r);
+	}
+	stmt_done(st, temp);
+	return rc;
+}
+
 static enum lq_store_rc sq_remove_lead(struct lq_store *s, const char *id)
 {
 	struct sq_store *q = sq(s);
@@ -1782,4 +1891,6 @@ const struct lq_store_ops lq_store_sqlite_ops = {
 	.outbox_sendable = sq_outbox_sendable,
 	.outbox_each = sq_outbox_each,
 	.outbox_rebase = sq_outbox_rebase,
+	.apply_activity = sq_apply_activity,
+	.lead_sync_state = sq_lead_sync_state,
 };

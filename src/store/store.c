@@ -721,12 +721,21 @@ enum lq_store_rc lq_store_apply_lead(struct lq_store *s, const struct lq_lead *l
 	int busy = 0;
 
 	set_flag(stored, false);
-	rc = newer(s, LQ_ENTITY_LEAD, l->id, l->version, false, &yes);
-	if (rc != LQ_STORE_OK || !yes)
-		return rc;
-	rc = s->ops->lead_outstanding(s, l->id, &busy);
-	if (rc != LQ_STORE_OK || busy > 0)
-		return rc;
+	if (s->ops->lead_sync_state) {
+		bool cached;
+		int64_t version;
+
+		rc = s->ops->lead_sync_state(s, l->id, &cached, &version, &busy);
+		if (rc != LQ_STORE_OK || (cached && l->version <= version) || busy > 0)
+			return rc;
+	} else {
+		rc = newer(s, LQ_ENTITY_LEAD, l->id, l->version, false, &yes);
+		if (rc != LQ_STORE_OK || !yes)
+			return rc;
+		rc = s->ops->lead_outstanding(s, l->id, &busy);
+		if (rc != LQ_STORE_OK || busy > 0)
+			return rc;
+	}
 	rc = s->ops->put_lead(s, l);
 	set_flag(stored, rc == LQ_STORE_OK);
 	return rc;
@@ -785,6 +794,13 @@ enum lq_store_rc lq_store_apply_activity(struct lq_store *s, const struct lq_act
 	bool yes;
 
 	set_flag(stored, false);
+	if (s->ops->apply_activity) {
+		bool done = false;
+
+		rc = s->ops->apply_activity(s, a, version, &done);
+		set_flag(stored, rc == LQ_STORE_OK && done);
+		return rc;
+	}
 	rc = s->ops->version(s, LQ_ENTITY_LEAD, a->lead_id, &lead_version);
 	if (rc == LQ_STORE_NOTFOUND)
 		return LQ_STORE_OK;

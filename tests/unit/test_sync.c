@@ -19,6 +19,7 @@
 #include "leadq/org.h"
 #include "leadq/store.h"
 #include "leadq/sync.h"
+#include "store/private.h"   /* lq_store_exec */
 
 #define LEAD_A "11111111-1111-4111-8111-111111111111"
 #define USER_A "22222222-2222-4222-8222-222222222222"
@@ -327,6 +328,73 @@ static void test_outbox_and_resync(void **state)
 	assert_int_equal(lq_store_outbox_each(f->s, "bogus", collect, ids), LQ_STORE_INVALID);
 }
 
+/* The one-statement apply of an activity: a newer server copy replaces the
+ * cached one, an older or equal one does not, a local activity (with its
+ * op id) keeps its op id, and a lead that leaves the view takes it along. */
+static int first_activity(void *ctx, const struct lq_activity *a)
+{
+	snprintf(ctx, 64, "%s", a->detail ? a->detail : "");
+	return 1;
+}
+
+static void test_activity_versions(void **state)
+{
+	struct fx *f = *state;
+	struct lq_activity a;
+	struct lq_lead l;
+	char detail[64];
+	bool stored;
+	int64_t v;
+
+	make_lead(&l, 1, "Ana");
+	assert_int_equal(lq_store_apply_lead(f->s, &l, &stored), LQ_STORE_OK);
+	assert_true(stored);
+	/* A local note, not yet answered by the server (version 0). */
+	assert_int_equal(lq_store_exec(f->s, "INSERT INTO activities (id, lead_id, kind, at, "
+				       "detail, op_id) VALUES ('" ACT_A "', '" LEAD_A "', "
+				       "'note', 1795000000, 'local', 'op-1')"), LQ_STORE_OK);
+	lq_activity_init(&a);
+	memcpy(a.id, ACT_A, sizeof ACT_A);
+	memcpy(a.lead_id, LEAD_A, sizeof LEAD_A);
+	a.kind = LQ_ACT_NOTE;
+	a.at = T0;
+	a.detail = (char *)"server v2";
+	assert_int_equal(lq_store_apply_activity(f->s, &a, 2, &stored), LQ_STORE_OK);
+	assert_true(stored);
+	assert_int_equal(lq_store_version(f->s, LQ_ENTITY_ACTIVITY, ACT_A, &v), LQ_STORE_OK);
+	assert_int_equal(v, 2);
+	a.detail = (char *)"server v1";
+	assert_int_equal(lq_store_apply_activity(f->s, &a, 1, &stored), LQ_STORE_OK);
+	assert_false(stored);
+	a.detail = (char *)"server v2 again";
+	assert_int_equal(lq_store_apply_activity(f->s, &a, 2, &stored), LQ_STORE_OK);
+	assert_false(stored);
+	detail[0] = '\0';
+	assert_int_equal(lq_store_timeline(f->s, LEAD_A, first_activity, detail), LQ_STORE_OK);
+	assert_string_equal(detail, "server v2");
+	a.detail = (char *)"server v3";
+	assert_int_equal(lq_store_apply_activity(f->s, &a, 3, &stored), LQ_STORE_OK);
+	assert_true(stored);
+	assert_int_equal(lq_store_timeline(f->s, LEAD_A, first_activity, detail), LQ_STORE_OK);
+	assert_string_equal(detail, "server v3");
+	/* The local op id survived both server copies. */
+	assert_int_equal(lq_store_exec(f->s, "UPDATE activities SET detail = 'op kept' "
+				       "WHERE id = '" ACT_A "' AND op_id = 'op-1'"), LQ_STORE_OK);
+	assert_int_equal(lq_store_timeline(f->s, LEAD_A, first_activity, detail), LQ_STORE_OK);
+	assert_string_equal(detail, "op kept");
+
+	/* Inside a page's transaction, rolled back: nothing stays. */
+	assert_int_equal(lq_store_remove_lead(f->s, LEAD_A), LQ_STORE_OK);
+	assert_int_equal(lq_store_begin(f->s), LQ_STORE_OK);
+	assert_int_equal(lq_store_apply_lead(f->s, &l, &stored), LQ_STORE_OK);
+	assert_true(stored);
+	assert_int_equal(lq_store_apply_activity(f->s, &a, 1, &stored), LQ_STORE_OK);
+	assert_true(stored);
+	lq_store_rollback(f->s);
+	assert_int_equal(lq_store_version(f->s, LQ_ENTITY_LEAD, LEAD_A, &v), LQ_STORE_NOTFOUND);
+	assert_int_equal(lq_store_version(f->s, LQ_ENTITY_ACTIVITY, ACT_A, &v), LQ_STORE_NOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_version_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_entities, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_and_resync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_activity_versions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
