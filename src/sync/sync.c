@@ -131,6 +131,7 @@ struct lq_sync {
 	char *base;
 	char *auth;              /* "Authorization: Bearer …" */
 	int wait_s, batch;
+	int batch_max;                  /* the configured batch: growth stops there */
 	bool once;
 	lq_sync_problem_cb on_problem;
 	void *ctx;
@@ -598,8 +599,8 @@ static void push_done(struct lq_sync *s, long status)
 	}
 	if (changed)
 		s->st.generation++;
-	if (s->batch < 500 && status == 200)
-		s->batch = s->batch * 2 > 500 ? 500 : s->batch * 2;
+	if (s->batch < s->batch_max && status == 200)
+		s->batch = s->batch * 2 > s->batch_max ? s->batch_max : s->batch * 2;
 	succeeded(s);
 	s->next_look_ms = 0;   /* more may be due */
 }
@@ -1001,6 +1002,7 @@ struct lq_sync *lq_sync_new(struct lq_store *store, const struct lq_sync_opts *o
 		goto nomem;
 	s->wait_s = o->wait_s > 0 ? o->wait_s : 25;
 	s->batch = o->batch > 0 ? o->batch : 500;
+	s->batch_max = s->batch;
 	s->once = o->once;
 	s->on_problem = o->on_problem;
 	s->ctx = o->ctx;
