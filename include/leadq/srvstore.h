@@ -24,6 +24,11 @@ struct lq_srv_store;
  * synchronous=FULL, schema migrated (share/sql/server).  *err malloc'd. */
 enum lq_store_rc lq_srv_open(const char *path, struct lq_srv_store **out, char **err);
 void lq_srv_close(struct lq_srv_store **s);
+/* For a long-running server (leadqd serve): moves the backend's upkeep off
+ * the committing connection (sqlite: WAL checkpoints run on a thread with
+ * its own connection) until lq_srv_close(), which stops it.  Call once,
+ * before other threads use s.  OK when the backend has nothing to move. */
+enum lq_store_rc lq_srv_background_start(struct lq_srv_store *s);
 const char *lq_srv_errmsg(const struct lq_srv_store *s);
 
 /* Nestable like lq_store_begin(): outermost BEGIN IMMEDIATE. */

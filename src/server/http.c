@@ -397,6 +397,10 @@ int srv_serve(const struct srv_serve_opts *o)
 	if (srv_state_open(&S, o->db) != 0)
 		return SRV_EXIT_FAIL;
 	S.max_body = o->max_body;
+	/* Checkpoints off the request path; without them sqlite's automatic
+	 * ones run in the committing request (slower, equally durable). */
+	if (lq_srv_background_start(S.db) != LQ_STORE_OK)
+		fprintf(stderr, "leadqd: %s\n", lq_srv_errmsg(S.db));
 	/* The connection threads inherit a mask without these; the main
 	 * thread takes them with sigwait(). */
 	sigemptyset(&set);

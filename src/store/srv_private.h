@@ -78,6 +78,8 @@ struct lq_srv_store_ops {
 				      const char *entity_type, const char *entity_id,
 				      const char *before, const char *after, lq_time now);
 	enum lq_store_rc (*exec)(struct lq_srv_store *s, const char *sql);
+	/* May be NULL: the backend needs no background work. */
+	enum lq_store_rc (*background_start)(struct lq_srv_store *s);
 };
 
 extern const struct lq_srv_store_ops lq_srv_sqlite_ops;

@@ -6,10 +6,14 @@
  * next to the columns the server looks up by. */
 #include "config.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -32,9 +36,37 @@ struct sv_cached {
 	sqlite3_stmt *st;
 };
 
+/* The background checkpointer (sv_background_start): the request
+ * connection's commit only appends to the WAL; this thread, on a connection
+ * of its own, copies the WAL into the database with PASSIVE checkpoints
+ * (they never block a writer, and a writer never waits for them), so no
+ * request pays the copy.  It runs after CKPT_PAGES new frames, or once
+ * commits pause for CKPT_IDLE_MS.  Under steady load a PASSIVE checkpoint
+ * never catches up with the writer, so the WAL would never start over:
+ * past WAL_LIMIT_PAGES a RESTART follows the PASSIVE one (it waits for the
+ * writer and holds the next one only while it copies the few frames the
+ * PASSIVE one left), and when idle a TRUNCATE gives the disk back. */
+#define CKPT_PAGES 1000                 /* sqlite's own autocheckpoint size */
+#define CKPT_IDLE_MS 250
+#define WAL_LIMIT_PAGES 8192            /* 32 MiB of 4 KiB pages */
+#define CKPT_BUSY_MS 2000
+
+struct sv_ckpt {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	sqlite3 *db;                    /* the thread's own connection */
+	int wal_pages;                  /* frames in the WAL after the last commit */
+	int new_frames;                 /* appended since the last checkpoint */
+	int wal_peak;                   /* the longest the WAL has been since truncated */
+	uint64_t commits;
+	bool stop;
+};
+
 struct sv_store {
 	struct lq_srv_store base;
 	sqlite3 *db;
+	struct sv_ckpt *ckpt;           /* NULL: sqlite's automatic checkpoints */
 	int depth;                      /* begin nesting */
 	struct sv_cached cache[STMT_CACHE];
 	int ncache;
@@ -276,16 +308,173 @@ static bool sv_accepts(const char *path)
 	return strncmp(path, "postgresql://", 13) != 0 && strncmp(path, "postgres://", 11) != 0;
 }
 
+static void ckpt_stop(struct sv_store *q);
+
 static void sv_close(struct lq_srv_store *s)
 {
 	struct sv_store *q = sv(s);
 
 	if (q->db && !sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	ckpt_stop(q);
 	while (q->ncache > 0)
 		sqlite3_finalize(q->cache[--q->ncache].st);
 	sqlite3_close(q->db);
 	lq_free(q);
+}
+
+/* --- background checkpoints ---------------------------------------------- */
+
+/* Runs on the committing thread after each commit (under its caller's
+ * lock): records the WAL's length and wakes the checkpointer when enough
+ * frames wait.  Replaces sqlite's automatic checkpoint. */
+static int ckpt_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct sv_ckpt *c = arg;
+	bool was_clean;
+
+	(void)db;
+	(void)name;
+	pthread_mutex_lock(&c->lock);
+	was_clean = c->new_frames == 0;
+	/* A shorter WAL than last time: it restarted from its beginning. */
+	c->new_frames += pages >= c->wal_pages ? pages - c->wal_pages : pages;
+	c->wal_pages = pages;
+	if (pages > c->wal_peak)
+		c->wal_peak = pages;
+	c->commits++;
+	/* Also the first frames after a checkpoint: the thread then starts
+	 * watching for the pause after which it copies them. */
+	if (c->new_frames >= CKPT_PAGES || was_clean)
+		pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	return SQLITE_OK;
+}
+
+static void *ckpt_main(void *arg)
+{
+	struct sv_ckpt *c = arg;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		bool idle, trunc_wal;
+		int r, log = 0;
+
+		if (c->new_frames < CKPT_PAGES) {
+			if (c->new_frames == 0 && c->wal_peak <= WAL_LIMIT_PAGES) {
+				pthread_cond_wait(&c->wake, &c->lock);
+			} else {
+				struct timespec until;
+
+				clock_gettime(CLOCK_MONOTONIC, &until);
+				until.tv_nsec += CKPT_IDLE_MS * 1000000L;
+				until.tv_sec += until.tv_nsec / 1000000000L;
+				until.tv_nsec %= 1000000000L;
+				pthread_cond_timedwait(&c->wake, &c->lock, &until);
+			}
+			if (c->stop)
+				break;
+		}
+		idle = c->commits == seen;
+		seen = c->commits;
+		if (c->new_frames < CKPT_PAGES && !(idle && (c->new_frames > 0 ||
+							      c->wal_peak > WAL_LIMIT_PAGES)))
+			continue;
+		trunc_wal = idle && c->wal_peak > WAL_LIMIT_PAGES;
+		c->new_frames = 0;
+		pthread_mutex_unlock(&c->lock);
+		r = sqlite3_wal_checkpoint_v2(c->db, NULL, trunc_wal ? SQLITE_CHECKPOINT_TRUNCATE
+					      : SQLITE_CHECKPOINT_PASSIVE, &log, NULL);
+		pthread_mutex_lock(&c->lock);
+		if (r == SQLITE_OK && !trunc_wal && c->wal_pages > WAL_LIMIT_PAGES) {
+			pthread_mutex_unlock(&c->lock);
+			r = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_RESTART,
+						      &log, NULL);
+			pthread_mutex_lock(&c->lock);
+		}
+		if (trunc_wal && r == SQLITE_OK)
+			c->wal_peak = c->wal_pages = 0;
+		else if (r != SQLITE_OK && c->new_frames == 0)
+			c->new_frames = 1;      /* again when next idle */
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+static void ckpt_free(struct sv_ckpt **cp)
+{
+	struct sv_ckpt *c = *cp;
+
+	if (!c)
+		return;
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	sqlite3_close(c->db);
+	lq_free(c);
+	*cp = NULL;
+}
+
+/* Stops the thread (a checkpoint under way finishes first) and gives the
+ * request connection its automatic checkpoints back. */
+static void ckpt_stop(struct sv_store *q)
+{
+	struct sv_ckpt *c = q->ckpt;
+
+	if (!c)
+		return;
+	sqlite3_wal_hook(q->db, NULL, NULL);
+	sqlite3_wal_autocheckpoint(q->db, CKPT_PAGES);
+	pthread_mutex_lock(&c->lock);
+	c->stop = true;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	ckpt_free(&q->ckpt);
+}
+
+static enum lq_store_rc sv_background_start(struct lq_srv_store *s)
+{
+	struct sv_store *q = sv(s);
+	const char *path = sqlite3_db_filename(q->db, "main");
+	pthread_condattr_t attr;
+	struct sv_ckpt *c;
+	int r;
+
+	if (q->ckpt || !path || !*path)
+		return LQ_STORE_OK;             /* already running, or in memory */
+	c = lq_calloc(1, sizeof *c);
+	if (!c)
+		return nomem(q);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	r = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_extended_result_codes(c->db, 1);
+		/* RESTART and TRUNCATE wait for a writer this long. */
+		sqlite3_busy_timeout(c->db, CKPT_BUSY_MS);
+		/* The checkpoint syncs the WAL before and the database after. */
+		r = sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	}
+	if (r != SQLITE_OK) {
+		snprintf(q->errmsg, sizeof q->errmsg, "checkpoint connection: %s",
+			 c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(r));
+		ckpt_free(&c);
+		return r == SQLITE_NOMEM ? LQ_STORE_NOMEM : LQ_STORE_ERROR;
+	}
+	r = pthread_create(&c->thread, NULL, ckpt_main, c);
+	if (r != 0) {
+		snprintf(q->errmsg, sizeof q->errmsg, "checkpoint thread: %s", strerror(r));
+		ckpt_free(&c);
+		return r == ENOMEM || r == EAGAIN ? LQ_STORE_NOMEM : LQ_STORE_ERROR;
+	}
+	q->ckpt = c;
+	/* Replaces the automatic checkpoint (wal_autocheckpoint is a hook). */
+	sqlite3_wal_hook(q->db, ckpt_hook, c);
+	return LQ_STORE_OK;
 }
 
 static enum lq_store_rc sv_open(const char *path, struct lq_srv_store **out, char **err)
@@ -310,6 +499,12 @@ static enum lq_store_rc sv_open(const char *path, struct lq_srv_store **out, cha
 	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
 	rc = exec_sql(q, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
 		      "PRAGMA synchronous = FULL");
+	/* A batch of 100 ops dirties more pages than the default cache holds
+	 * (2 MiB): it spilled them to the WAL mid-transaction and read them
+	 * back.  The savepoint journal only undoes a refused op, never a crash:
+	 * in memory, not a temporary file. */
+	if (rc == LQ_STORE_OK)
+		rc = exec_sql(q, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY");
 	if (rc == LQ_STORE_OK)
 		rc = migrate(q);
 	if (rc != LQ_STORE_OK)
@@ -1113,4 +1308,5 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.feed_page = sv_feed_page,
 	.audit_add = sv_audit_add,
 	.exec = sv_exec,
+	.background_start = sv_background_start,
 };

@@ -33,6 +33,11 @@ void lq_srv_close(struct lq_srv_store **s)
 	*s = NULL;
 }
 
+enum lq_store_rc lq_srv_background_start(struct lq_srv_store *s)
+{
+	return s->ops->background_start ? s->ops->background_start(s) : LQ_STORE_OK;
+}
+
 const char *lq_srv_errmsg(const struct lq_srv_store *s) { return s->ops->errmsg(s); }
 enum lq_store_rc lq_srv_begin(struct lq_srv_store *s) { return s->ops->begin(s); }
 enum lq_store_rc lq_srv_commit(struct lq_srv_store *s) { return s->ops->commit(s); }
