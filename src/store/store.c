@@ -785,6 +785,44 @@ fail:
 	return rc;
 }
 
+/* Writes one entity and its version in one transaction; put() is the
+ * backend's write of that kind of entity. */
+static enum lq_store_rc put_versioned(struct lq_store *s, enum lq_entity kind, const char *id,
+				      int64_t version,
+				      enum lq_store_rc (*put)(struct lq_store *s, const void *e),
+				      const void *entity, bool *stored)
+{
+	enum lq_store_rc rc = s->ops->begin(s);
+
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = put(s, entity);
+	if (rc == LQ_STORE_OK)
+		rc = s->ops->set_version(s, kind, id, version);
+	if (rc != LQ_STORE_OK) {
+		s->ops->rollback(s);
+		return rc;
+	}
+	rc = s->ops->commit(s);
+	set_flag(stored, rc == LQ_STORE_OK);
+	return rc;
+}
+
+static enum lq_store_rc put_activity_rec(struct lq_store *s, const void *e)
+{
+	return s->ops->put_activity(s, e);
+}
+
+static enum lq_store_rc put_user(struct lq_store *s, const void *e)
+{
+	return s->ops->put_user(s, e);
+}
+
+static enum lq_store_rc put_team(struct lq_store *s, const void *e)
+{
+	return s->ops->put_team(s, e);
+}
+
 enum lq_store_rc lq_store_apply_activity(struct lq_store *s, const struct lq_activity *a,
 					 int64_t version, bool *stored)
 {
@@ -811,19 +849,7 @@ enum lq_store_rc lq_store_apply_activity(struct lq_store *s, const struct lq_act
 		return rc;
 	memset(&r, 0, sizeof r);
 	r.a = *a;
-	rc = s->ops->begin(s);
-	if (rc != LQ_STORE_OK)
-		return rc;
-	rc = s->ops->put_activity(s, &r);
-	if (rc == LQ_STORE_OK)
-		rc = s->ops->set_version(s, LQ_ENTITY_ACTIVITY, a->id, version);
-	if (rc != LQ_STORE_OK) {
-		s->ops->rollback(s);
-		return rc;
-	}
-	rc = s->ops->commit(s);
-	set_flag(stored, rc == LQ_STORE_OK);
-	return rc;
+	return put_versioned(s, LQ_ENTITY_ACTIVITY, a->id, version, put_activity_rec, &r, stored);
 }
 
 enum lq_store_rc lq_store_apply_user(struct lq_store *s, const struct lq_user *u,
@@ -836,19 +862,7 @@ enum lq_store_rc lq_store_apply_user(struct lq_store *s, const struct lq_user *u
 	rc = newer(s, LQ_ENTITY_USER, u->id, version, false, &yes);
 	if (rc != LQ_STORE_OK || !yes)
 		return rc;
-	rc = s->ops->begin(s);
-	if (rc != LQ_STORE_OK)
-		return rc;
-	rc = s->ops->put_user(s, u);
-	if (rc == LQ_STORE_OK)
-		rc = s->ops->set_version(s, LQ_ENTITY_USER, u->id, version);
-	if (rc != LQ_STORE_OK) {
-		s->ops->rollback(s);
-		return rc;
-	}
-	rc = s->ops->commit(s);
-	set_flag(stored, rc == LQ_STORE_OK);
-	return rc;
+	return put_versioned(s, LQ_ENTITY_USER, u->id, version, put_user, u, stored);
 }
 
 enum lq_store_rc lq_store_apply_team(struct lq_store *s, const struct lq_team *t,
@@ -861,19 +875,7 @@ enum lq_store_rc lq_store_apply_team(struct lq_store *s, const struct lq_team *t
 	rc = newer(s, LQ_ENTITY_TEAM, t->id, version, false, &yes);
 	if (rc != LQ_STORE_OK || !yes)
 		return rc;
-	rc = s->ops->begin(s);
-	if (rc != LQ_STORE_OK)
-		return rc;
-	rc = s->ops->put_team(s, t);
-	if (rc == LQ_STORE_OK)
-		rc = s->ops->set_version(s, LQ_ENTITY_TEAM, t->id, version);
-	if (rc != LQ_STORE_OK) {
-		s->ops->rollback(s);
-		return rc;
-	}
-	rc = s->ops->commit(s);
-	set_flag(stored, rc == LQ_STORE_OK);
-	return rc;
+	return put_versioned(s, LQ_ENTITY_TEAM, t->id, version, put_team, t, stored);
 }
 
 enum lq_store_rc lq_store_remove_lead(struct lq_store *s, const char *lead_id)
