@@ -19,8 +19,8 @@
 #include "leadq/text.h"
 #include "store/migrations.h"
 #include "store/private.h"
+#include "store/sqlite_common.h"
 
-#define BUSY_TIMEOUT_MS 5000
 #define ARENA_CHUNK (256 * 1024)
 #define ARENA_CHUNK_MAX (64 * 1024 * 1024)
 
@@ -209,28 +209,6 @@ static struct sq_store *sq(struct lq_store *s)
 	return (struct sq_store *)s;
 }
 
-static enum lq_store_rc map_rc(int rc)
-{
-	if (rc == SQLITE_IOERR_NOMEM)
-		return LQ_STORE_NOMEM;
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return LQ_STORE_OK;
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-		return LQ_STORE_FULL;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return LQ_STORE_BUSY;
-	case SQLITE_NOMEM:
-		return LQ_STORE_NOMEM;
-	default:
-		return LQ_STORE_ERROR;
-	}
-}
-
 static void set_msg(struct sq_store *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_msg(struct sq_store *q, const char *fmt, ...)
 {
@@ -247,7 +225,7 @@ static void set_msg(struct sq_store *q, const char *fmt, ...)
 /* Records sqlite's error and maps it; notes a transaction sqlite ended. */
 static enum lq_store_rc fail(struct sq_store *q, int rc)
 {
-	enum lq_store_rc mapped = map_rc(rc);
+	enum lq_store_rc mapped = lq_sqlite_rc(rc);
 
 	set_msg(q, "%s", sqlite3_errmsg(q->db));
 	if (q->depth > 0 && sqlite3_get_autocommit(q->db) && q->aborted == LQ_STORE_OK)
@@ -503,76 +481,15 @@ static enum lq_store_rc exec_sql(struct sq_store *q, const char *sql)
 	return r == SQLITE_OK ? LQ_STORE_OK : fail(q, r);
 }
 
-static int read_user_version(struct sq_store *q, enum lq_store_rc *rc)
-{
-	sqlite3_stmt *st = NULL;
-	int r, v = -1;
-
-	r = sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL);
-	if (r == SQLITE_OK) {
-		r = sqlite3_step(st);
-		if (r == SQLITE_ROW) {
-			v = sqlite3_column_int(st, 0);
-			r = SQLITE_OK;
-		}
-	}
-	*rc = r == SQLITE_OK ? LQ_STORE_OK : fail(q, r);
-	sqlite3_finalize(st);
-	return v;
-}
-
-/* Each migration in its own transaction, the version checked again under
- * the write lock in case another process migrated meanwhile. */
+/* The schema, through the migration runner both backends share. */
 static enum lq_store_rc migrate(struct sq_store *q)
 {
-	int latest = lq_migrations_count > 0 ? lq_migrations[lq_migrations_count - 1].version : 0;
-	enum lq_store_rc rc;
-	int i, v;
+	char msg[sizeof q->errmsg];
+	enum lq_store_rc rc = lq_sqlite_migrate(q->db, lq_migrations, lq_migrations_count, "leadq",
+						msg, sizeof msg);
 
-	v = read_user_version(q, &rc);
 	if (rc != LQ_STORE_OK)
-		return rc;
-	if (v > latest) {
-		set_msg(q, "the database has schema version %d, newer than this program's %d; "
-			"use a newer leadq", v, latest);
-		return LQ_STORE_ERROR;
-	}
-	for (i = 0; i < lq_migrations_count; i++) {
-		const struct lq_migration *m = &lq_migrations[i];
-		char pragma[64];
-
-		if (m->version <= v)
-			continue;
-		rc = exec_sql(q, "BEGIN IMMEDIATE");
-		if (rc != LQ_STORE_OK)
-			return rc;
-		v = read_user_version(q, &rc);
-		if (rc != LQ_STORE_OK)
-			goto fail;
-		if (m->version <= v) {
-			exec_sql(q, "ROLLBACK");
-			continue;
-		}
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
-		rc = exec_sql(q, m->sql);
-		if (rc == LQ_STORE_OK)
-			rc = exec_sql(q, pragma);
-		if (rc == LQ_STORE_OK)
-			rc = exec_sql(q, "COMMIT");
-		if (rc != LQ_STORE_OK)
-			goto fail;
-		v = m->version;
-	}
-	return LQ_STORE_OK;
-fail:
-	{
-		char msg[sizeof q->errmsg];
-
-		memcpy(msg, q->errmsg, sizeof msg);
-		if (!sqlite3_get_autocommit(q->db))
-			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-		memcpy(q->errmsg, msg, sizeof msg);
-	}
+		set_msg(q, "%s", msg);
 	return rc;
 }
 
@@ -601,7 +518,7 @@ static enum lq_store_rc sq_open(const char *path, struct lq_store **out, char **
 {
 	struct sq_store *q;
 	enum lq_store_rc rc;
-	int r;
+	char msg[256];
 
 	q = lq_calloc(1, sizeof *q);
 	if (!q || !(q->path = lq_strdup(path))) {
@@ -611,19 +528,11 @@ static enum lq_store_rc sq_open(const char *path, struct lq_store **out, char **
 		return LQ_STORE_NOMEM;
 	}
 	q->base.ops = &lq_store_sqlite_ops;
-	r = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX, NULL);
-	if (r != SQLITE_OK) {
-		rc = q->db ? fail(q, r) : nomem(q);
-		goto fail;
-	}
-	sqlite3_extended_result_codes(q->db, 1);
-	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-	/* Reading the schema version first turns "not a database" into an
-	 * error here, naming the file. */
-	rc = exec_sql(q, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-		      "PRAGMA journal_mode = WAL; PRAGMA cache_size = -16384; "
-		      "PRAGMA mmap_size = 0");
+	rc = lq_sqlite_open(path, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+			    "PRAGMA journal_mode = WAL; PRAGMA cache_size = -16384; "
+			    "PRAGMA mmap_size = 0", &q->db, msg, sizeof msg);
+	if (rc != LQ_STORE_OK)
+		set_msg(q, "%s", msg);
 	if (rc == LQ_STORE_OK)
 		rc = migrate(q);
 	if (rc != LQ_STORE_OK)
@@ -649,8 +558,9 @@ static const char *sq_errmsg(const struct lq_store *s)
 static int sq_schema_version(struct lq_store *s)
 {
 	enum lq_store_rc rc;
+	char msg[256];
 
-	return read_user_version(sq(s), &rc);
+	return lq_sqlite_user_version(sq(s)->db, &rc, msg, sizeof msg);
 }
 
 static enum lq_store_rc sq_exec(struct lq_store *s, const char *sql)

@@ -23,9 +23,9 @@
 #include "leadq/srvstore.h"
 #include "leadq/text.h"
 #include "store/migrations.h"
+#include "store/sqlite_common.h"
 #include "store/srv_private.h"
 
-#define BUSY_TIMEOUT_MS 5000
 #define STMT_CACHE 64
 
 /* Statements are prepared once and kept, keyed by their SQL text (every
@@ -77,18 +77,10 @@ static struct sv_store *sv(struct lq_srv_store *s) { return (struct sv_store *)s
 
 static enum lq_store_rc fail(struct sv_store *q, int r)
 {
+	enum lq_store_rc rc = lq_sqlite_rc(r);
+
 	snprintf(q->errmsg, sizeof q->errmsg, "%s", q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(r));
-	switch (r & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return LQ_STORE_BUSY;
-	case SQLITE_FULL:
-		return LQ_STORE_FULL;
-	case SQLITE_NOMEM:
-		return LQ_STORE_NOMEM;
-	default:
-		return LQ_STORE_ERROR;
-	}
+	return rc == LQ_STORE_OK ? LQ_STORE_ERROR : rc;
 }
 
 static enum lq_store_rc nomem(struct sv_store *q)
@@ -242,66 +234,6 @@ static void copy_id(char out[LQ_UUID_SIZE], const char *t)
 }
 
 /* --- open, migrate, close ---------------------------------------------- */
-
-static int user_version(struct sv_store *q)
-{
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	else
-		fail(q, sqlite3_errcode(q->db));
-	sqlite3_finalize(st);
-	return v;
-}
-
-static enum lq_store_rc migrate(struct sv_store *q)
-{
-	int latest = lq_srv_migrations[lq_srv_migrations_count - 1].version;
-	enum lq_store_rc rc;
-	int i, v = user_version(q);
-
-	if (v < 0)
-		return LQ_STORE_ERROR;
-	if (v > latest) {
-		snprintf(q->errmsg, sizeof q->errmsg, "the database has schema version %d, newer "
-			 "than this program's %d; use a newer leadqd", v, latest);
-		return LQ_STORE_ERROR;
-	}
-	for (i = 0; i < lq_srv_migrations_count; i++) {
-		const struct lq_migration *m = &lq_srv_migrations[i];
-		char pragma[64];
-
-		if (m->version <= v)
-			continue;
-		rc = exec_sql(q, "BEGIN IMMEDIATE");
-		if (rc != LQ_STORE_OK)
-			return rc;
-		v = user_version(q);
-		if (v >= m->version) {
-			exec_sql(q, "ROLLBACK");
-			continue;
-		}
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
-		rc = exec_sql(q, m->sql);
-		if (rc == LQ_STORE_OK)
-			rc = exec_sql(q, pragma);
-		if (rc == LQ_STORE_OK)
-			rc = exec_sql(q, "COMMIT");
-		if (rc != LQ_STORE_OK) {
-			char msg[sizeof q->errmsg];
-
-			memcpy(msg, q->errmsg, sizeof msg);
-			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-			memcpy(q->errmsg, msg, sizeof msg);
-			return rc;
-		}
-		v = m->version;
-	}
-	return LQ_STORE_OK;
-}
 
 static bool sv_accepts(const char *path)
 {
@@ -481,7 +413,6 @@ static enum lq_store_rc sv_open(const char *path, struct lq_srv_store **out, cha
 {
 	struct sv_store *q = lq_calloc(1, sizeof *q);
 	enum lq_store_rc rc;
-	int r;
 
 	if (!q) {
 		if (err)
@@ -489,24 +420,16 @@ static enum lq_store_rc sv_open(const char *path, struct lq_srv_store **out, cha
 		return LQ_STORE_NOMEM;
 	}
 	q->base.ops = &lq_srv_sqlite_ops;
-	r = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX, NULL);
-	if (r != SQLITE_OK) {
-		rc = q->db ? fail(q, r) : nomem(q);
-		goto fail;
-	}
-	sqlite3_extended_result_codes(q->db, 1);
-	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-	rc = exec_sql(q, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
-		      "PRAGMA synchronous = FULL");
 	/* A batch of 100 ops dirties more pages than the default cache holds
 	 * (2 MiB): it spilled them to the WAL mid-transaction and read them
 	 * back.  The savepoint journal only undoes a refused op, never a crash:
 	 * in memory, not a temporary file. */
+	rc = lq_sqlite_open(path, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+			    "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; "
+			    "PRAGMA temp_store = MEMORY", &q->db, q->errmsg, sizeof q->errmsg);
 	if (rc == LQ_STORE_OK)
-		rc = exec_sql(q, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY");
-	if (rc == LQ_STORE_OK)
-		rc = migrate(q);
+		rc = lq_sqlite_migrate(q->db, lq_srv_migrations, lq_srv_migrations_count, "leadqd",
+				       q->errmsg, sizeof q->errmsg);
 	if (rc != LQ_STORE_OK)
 		goto fail;
 	*out = &q->base;
