@@ -50,9 +50,14 @@ void lq_os_random(void *buf, size_t len)
 char *lq_os_uuid(char out[LQ_UUID_SIZE])
 {
 	uint8_t bytes[16];
+	struct timespec t;
+	uint64_t ms = 0;
 
+	/* The real clock, not LEADQ_NOW: the time only orders the keys. */
 	lq_os_random(bytes, sizeof bytes);
-	return lq_uuid_format(bytes, out);
+	if (clock_gettime(CLOCK_REALTIME, &t) == 0 && t.tv_sec >= 0)
+		ms = (uint64_t)t.tv_sec * 1000u + (uint64_t)t.tv_nsec / 1000000u;
+	return lq_uuid_v7_format(ms, bytes, out);
 }
 
 /* Zone names are relative paths of plain components: "Europe/Madrid". */

@@ -41,6 +41,24 @@ static void test_format_known_bytes(void **state)
 	assert_memory_equal(b, copy, 16);   /* input left alone */
 }
 
+static void test_v7_time_first(void **state)
+{
+	uint8_t ff[16];
+	char early[LQ_UUID_SIZE], late[LQ_UUID_SIZE];
+
+	(void)state;
+	memset(ff, 0xff, sizeof ff);
+	/* 2026-01-05T09:00:00.123Z = 0x019b8d627afb ms; bytes 0..5 are ignored. */
+	lq_uuid_v7_format(UINT64_C(1767603600123), ff, early);
+	assert_string_equal(early, "019b8d62-7afb-7fff-bfff-ffffffffffff");
+	memset(ff, 0, sizeof ff);
+	lq_uuid_v7_format(UINT64_C(1767603600124), ff, late);
+	assert_string_equal(late, "019b8d62-7afc-7000-8000-000000000000");
+	/* Time-ordered: a later millisecond sorts after, whatever the random part. */
+	assert_true(strcmp(early, late) < 0);
+	assert_true(lq_uuid_valid(late));
+}
+
 static void test_valid(void **state)
 {
 	(void)state;
@@ -62,6 +80,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_sets_version_and_variant),
 		cmocka_unit_test(test_format_known_bytes),
+		cmocka_unit_test(test_v7_time_first),
 		cmocka_unit_test(test_valid),
 	};
 
