@@ -523,7 +523,8 @@ static bool ops_valid(const json_t *ops, struct srv_resp *r)
 
 void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 {
-	json_t *body = parse_body(q, r), *ops, *results, *op;
+	json_t *body = parse_body(q, r), *ops, *op;
+	struct text out = {0};
 	lq_time now = lq_os_now();
 	enum lq_store_rc rc;
 	int64_t seq = 0;
@@ -542,20 +543,17 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	}
 	if (!ops_valid(ops, r))
 		goto out;
-	results = json_array();
-	if (!results) {
-		srv_error(r, 503, "unavailable", "out of memory");
-		goto out;
-	}
+	/* {"results":[...]} is joined from the results' texts: an applied op's
+	 * text is the one stored for replays, never encoded twice. */
+	text_lit(&out, "{\"results\":[");
 	/* One transaction per request, a savepoint per op: one commit (one
 	 * fsync under synchronous=FULL) for the batch, before any result is
 	 * sent, so every op answered "applied" is durable. */
 	pthread_mutex_lock(&S->db_lock);
 	rc = lq_srv_begin(S->db);
 	json_array_foreach(ops, i, op) {
-		char *canon;
+		char *canon, *res = NULL;
 		char hash[SRV_HASH_HEX];
-		json_t *res = NULL;
 		int status;
 
 		if (rc != LQ_STORE_OK)
@@ -566,10 +564,13 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 			res = srv_op_apply(S, &q->caller, op, hash, now, &status, &seq);
 			free(canon);
 		}
-		if (!res || json_array_append_new(results, res) != 0) {
+		if (res && i > 0)
+			text_add(&out, ",", 1);
+		if (res)
+			text_lit(&out, res);
+		if (!res || out.nomem)
 			rc = LQ_STORE_NOMEM;
-			break;
-		}
+		free(res);
 	}
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_commit(S->db);
@@ -578,7 +579,7 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		 * gets the same answer (op ids make that safe). */
 		lq_srv_rollback(S->db);
 		pthread_mutex_unlock(&S->db_lock);
-		json_decref(results);
+		free(out.p);
 		srv_error(r, 503, "unavailable",
 			  "ops[%zu]: the database is busy or out of memory", i);
 		r->retry_after = 1;
@@ -587,8 +588,17 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	pthread_mutex_unlock(&S->db_lock);
 	if (seq > 0)
 		srv_feed_grew(S, seq);
+	text_lit(&out, "]}");
+	if (out.nomem) {
+		/* Committed: a retry of the same request answers from ops_applied. */
+		free(out.p);
+		srv_error(r, 503, "unavailable", "out of memory");
+		r->retry_after = 1;
+		goto out;
+	}
 	r->status = 200;
-	r->body = json_pack("{s:o}", "results", results);
+	r->raw = out.p;
+	r->raw_len = out.len;
 out:
 	json_decref(body);
 }

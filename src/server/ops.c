@@ -361,8 +361,8 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	return NULL;
 }
 
-json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
-		     const char *hash, lq_time now, int *status, int64_t *seq_out)
+char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
+		   const char *hash, lq_time now, int *status, int64_t *seq_out)
 {
 	const char *id = json_string_value(json_object_get(op, "id"));
 	const char *kind = json_string_value(json_object_get(op, "kind"));
@@ -384,14 +384,16 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 	struct lq_sla_policy policy;
 
 	*status = 200;
-	if (at_text && !lq_time_parse(at_text, &at))
-		return rejected(id, "bad_request", "at: expected an RFC 3339 time");
 	if (!json_is_object(args))
 		args = NULL;
 	memset(&w, 0, sizeof w);
 	lq_lead_init(&w.lead);
 	lq_srv_activity_init(&w.act);
 	lq_srv_activity_init(&w.undone);
+	if (at_text && !lq_time_parse(at_text, &at)) {
+		res = rejected(id, "bad_request", "at: expected an RFC 3339 time");
+		goto out;
+	}
 
 	rc = lq_srv_begin(S->db);
 	if (rc != LQ_STORE_OK)
@@ -477,10 +479,7 @@ json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op
 	lq_sla_deadlines(&w.lead, &policy, &cal);
 	jafter = lq_lead_to_json(&w.lead);
 	after_text = jafter ? json_dumps(jafter, JSON_COMPACT) : NULL;
-	res = result_new(id, "applied");
-	if (!before_text || !after_text || !res ||
-	    json_object_set(res, "lead", jafter) != 0 ||
-	    !(res_text = applied_text(id, after_text))) {
+	if (!before_text || !after_text || !(res_text = applied_text(id, after_text))) {
 		rc = LQ_STORE_NOMEM;
 		goto store_fail;
 	}
@@ -512,18 +511,27 @@ store_fail:
 	lq_srv_rollback(S->db);
 	json_decref(res);
 	res = NULL;
+	free(res_text);
+	res_text = NULL;
 	*status = status_of(rc);
 	if (*status == 500)
 		fprintf(stderr, "leadqd: op %s: %s\n", id, lq_srv_errmsg(S->db));
 out:
+	/* An applied op's answer is the text stored for replays; the rarer
+	 * answers are encoded here. */
+	if (res) {
+		res_text = json_dumps(res, JSON_COMPACT);
+		json_decref(res);
+		if (!res_text)
+			*status = 503;
+	}
 	json_decref(jafter);
 	free(before_text);
 	free(after_text);
-	free(res_text);
 	lq_lead_clear(&w.lead);
 	lq_srv_activity_clear(&w.act);
 	lq_srv_activity_clear(&w.undone);
-	return res;
+	return res_text;
 }
 
 /* --- intake ------------------------------------------------------------------------ */

@@ -87,14 +87,15 @@ struct srv_caller {
 };
 
 /* --- ops.c ----------------------------------------------------------------- */
-/* Applies one validated op for the caller and returns its result object;
- * NULL with *status 503 (busy, out of memory) or 500.  Call under db_lock,
+/* Applies one validated op for the caller and returns its result object as
+ * compact JSON text (malloc'd); NULL with *status 503 (busy, out of memory)
+ * or 500.  Call under db_lock,
  * inside a transaction of the request (lq_srv_begin): the op runs in a
  * savepoint of its own, so a refused op undoes only itself, and nothing is
  * durable until the caller commits.  *seq is raised to the newest feed row
  * written (for srv_feed_grew after the commit). */
-json_t *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
-		     const char *hash, lq_time now, int *status, int64_t *seq);
+char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
+		   const char *hash, lq_time now, int *status, int64_t *seq);
 /* Creates or merges one intake lead; the result object, or NULL with
  * *status and a reason in err (400 names the field). */
 json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, size_t index,
