@@ -15,8 +15,14 @@
 lq_time lq_os_now(void);
 /* Cryptographic random bytes (libsodium). */
 void lq_os_random(void *buf, size_t len);
-/* A fresh random UUID. */
+/* A fresh random UUID (version 4), for what people name by a prefix of its
+ * id: leads, users, teams ("leadq show 3f2a1b2c"). */
 char *lq_os_uuid(char out[LQ_UUID_SIZE]);
+/* A fresh time-ordered UUID (version 7), for records made in bulk and
+ * never typed: ops, activities.  Their inserts append to each index
+ * (leadq/uuid.h); its first 8 digits are the same for a minute, so it
+ * makes a poor prefix. */
+char *lq_os_uuid_ordered(char out[LQ_UUID_SIZE]);
 
 /* Reads a zone from $TZDIR or /usr/share/zoneinfo; "UTC" always works.
  * Returns NULL and a malloc'd one-line reason in *err. */

@@ -3,11 +3,13 @@
  * The core does no I/O, so the caller supplies the random bytes
  * (lq_os_random() in the programs, fixed bytes in tests) and the time.
  *
- * Ids made at run time (ops, activities, leads) are version 7: their first
- * 48 bits are the time in milliseconds, so rows made together sit together
- * in every index keyed by id.  Random version 4 keys scatter a batch of 100
- * ops over ~1,000 B-tree pages on the server, one write each; time-ordered
- * keys append to the right edge (share/doc/design-notes.md, "Performance"). */
+ * Records made in bulk (ops, activities) get version 7 ids: their first 48
+ * bits are the time in milliseconds, so rows made together sit together in
+ * every index keyed by id.  Random version 4 keys scatter a batch of 100 ops
+ * over ~1,000 B-tree pages on the server, one write each; time-ordered keys
+ * append to the right edge (share/doc/design-notes.md, "Performance").
+ * Leads, users and teams keep version 4: people name a lead by the first
+ * digits of its id, which in version 7 are the same for a minute. */
 #ifndef LEADQ_UUID_H
 #define LEADQ_UUID_H
 

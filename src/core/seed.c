@@ -94,18 +94,6 @@ static bool rng_permille(struct rng *r, int permille)
 	return (int)rng_below(r, 1000) < permille;
 }
 
-static void rng_uuid(struct rng *r, char out[LQ_UUID_SIZE])
-{
-	uint8_t b[16];
-	uint64_t a = rng_next(r), c = rng_next(r);
-
-	for (int i = 0; i < 8; i++) {
-		b[i] = (uint8_t)(a >> (8 * i));
-		b[8 + i] = (uint8_t)(c >> (8 * i));
-	}
-	lq_uuid_format(b, out);
-}
-
 #define PICK(r, arr) ((arr)[rng_below((r), (uint32_t)NELEM(arr))])
 
 /* Index into weights (summing to anything > 0). */
@@ -640,6 +628,7 @@ struct change {
 
 struct gen {
 	struct rng rng;
+	uint64_t id_ms;          /* the clock of activity ids: see gen_uuid */
 	const struct lq_seed_opts *o;
 	const struct lq_seed_sink *sink;
 	struct lq_reasons reasons;
@@ -668,6 +657,26 @@ struct gen {
 	struct lq_activity act;
 	char b_subject[256], b_detail[384];
 };
+
+/* Ids are made as the programs make them (leadq/os.h): random version 4
+ * for teams, users and leads, which people name by a prefix; version 7 for
+ * activities, stamped by a clock that starts at opts->now and ticks a
+ * millisecond per id, so the generated history reads as one import in
+ * emission order (the order of the server's feed) and stays reproducible. */
+static void gen_uuid(struct gen *g, bool ordered, char out[LQ_UUID_SIZE])
+{
+	uint8_t b[16];
+	uint64_t a = rng_next(&g->rng), c = rng_next(&g->rng);
+
+	for (int i = 0; i < 8; i++) {
+		b[i] = (uint8_t)(a >> (8 * i));
+		b[8 + i] = (uint8_t)(c >> (8 * i));
+	}
+	if (ordered)
+		lq_uuid_v7_format(g->id_ms++, b, out);
+	else
+		lq_uuid_format(b, out);
+}
 
 /* ---- small text helpers ---------------------------------------------------- */
 
@@ -838,7 +847,7 @@ static int emit_teams(struct gen *g)
 		else
 			snprintf(tr->name, sizeof(tr->name), "%s %d", tm->name,
 				 t / NELEM(tmpls) + 1);
-		rng_uuid(&g->rng, tr->id);
+		gen_uuid(g, false, tr->id);
 		lq_sla_policy_default(&tr->own_policy);
 		tr->policy = &tr->own_policy;
 		holidays_spec(tm, year, hol, sizeof(hol));
@@ -913,7 +922,7 @@ static int emit_user(struct gen *g, const char *login, const char *name, enum lq
 	char email[96], tz[48];
 
 	memset(&u, 0, sizeof(u));
-	rng_uuid(&g->rng, u.id);
+	gen_uuid(g, false, u.id);
 	if (id_out)
 		memcpy(id_out, u.id, LQ_UUID_SIZE);
 	snprintf(g->logins[g->nlogins], sizeof(g->logins[0]), "%s", login);
@@ -1499,12 +1508,14 @@ static int send_act(struct gen *g, enum lq_activity_kind kind, lq_time at, const
 	struct lq_activity *a = &g->act;
 
 	if (!g->sink->activity) {
-		/* Keep the PRNG stream the same with or without the callback. */
+		/* Keep the PRNG stream and the id clock the same with or
+		 * without the callback. */
 		rng_next(&g->rng);
 		rng_next(&g->rng);
+		g->id_ms++;
 		return 0;
 	}
-	rng_uuid(&g->rng, a->id);
+	gen_uuid(g, true, a->id);
 	a->kind = kind;
 	a->at = at;
 	a->actor = (char *)actor;
@@ -1647,7 +1658,7 @@ static int one_lead(struct gen *g, int index)
 	int rc;
 
 	lq_lead_init(l);
-	rng_uuid(r, l->id);
+	gen_uuid(g, false, l->id);
 	snprintf(g->b_ext, sizeof(g->b_ext), "ma-%07d", index + 1);
 	l->external_id = g->b_ext;
 	memcpy(g->b_owner, owner->id, LQ_UUID_SIZE);
@@ -1686,6 +1697,7 @@ int lq_seed_run(const struct lq_seed_opts *o, const struct lq_seed_sink *sink)
 	g->o = o;
 	g->sink = sink;
 	rng_seed(&g->rng, o->seed);
+	g->id_ms = o->now > 0 ? (uint64_t)o->now * 1000u : 0;
 	lq_reasons_default(&g->reasons);
 	g->act.outcome = -1;
 	g->nreps = o->reps;

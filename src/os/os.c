@@ -50,6 +50,14 @@ void lq_os_random(void *buf, size_t len)
 char *lq_os_uuid(char out[LQ_UUID_SIZE])
 {
 	uint8_t bytes[16];
+
+	lq_os_random(bytes, sizeof bytes);
+	return lq_uuid_format(bytes, out);
+}
+
+char *lq_os_uuid_ordered(char out[LQ_UUID_SIZE])
+{
+	uint8_t bytes[16];
 	struct timespec t;
 	uint64_t ms = 0;
 

@@ -229,7 +229,7 @@ static json_t *step_change(struct op_work *w, const char *id, const char *kind,
 	if (json_is_string(act))
 		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", json_string_value(act));
 	else
-		lq_os_uuid(w->act.a.id);
+		lq_os_uuid_ordered(w->act.a.id);
 	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
 	w->act.a.at = at;
 	w->act.has_states = true;
@@ -295,7 +295,7 @@ static json_t *step_undo(struct srv *S, struct op_work *w, const char *id, const
 		return rejected(id, "bad_request", lq_lead_error_message(e));
 	w->undone.a.undone = true;
 	w->undone.version++;
-	lq_os_uuid(w->act.a.id);
+	lq_os_uuid_ordered(w->act.a.id);
 	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
 	w->act.a.kind = LQ_ACT_STATUS_CHANGE;
 	w->act.a.at = at;
@@ -353,7 +353,7 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	lq_user_clear(&u);
 	w->moved = true;
 	w->reassigned = true;
-	lq_os_uuid(w->act.a.id);
+	lq_os_uuid_ordered(w->act.a.id);
 	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
 	w->act.a.kind = LQ_ACT_ASSIGNMENT;
 	w->act.a.at = at;

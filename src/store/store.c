@@ -416,7 +416,7 @@ static enum lq_store_rc queue_op(struct lq_store *s, const char *kind, const str
 	if (!text)
 		return LQ_STORE_NOMEM;
 	memset(&op, 0, sizeof op);
-	lq_os_uuid(op.id);
+	lq_os_uuid_ordered(op.id);
 	op.kind = kind;
 	memcpy(op.lead_id, lead->id, LQ_UUID_SIZE);
 	op.base_version = lead->version;
@@ -492,7 +492,7 @@ enum lq_store_rc lq_store_act(struct lq_store *s, const struct lq_act_ctx *ctx,
 			goto fail;
 	}
 
-	lq_os_uuid(rec.a.id);
+	lq_os_uuid_ordered(rec.a.id);
 	memcpy(rec.a.lead_id, lead.id, LQ_UUID_SIZE);
 	rec.a.at = ch.at;
 	rec.a.actor = (char *)ctx->actor_id;
@@ -647,7 +647,7 @@ enum lq_store_rc lq_store_undo_last(struct lq_store *s, const struct lq_act_ctx 
 			goto fail;
 	}
 
-	lq_os_uuid(undo.a.id);
+	lq_os_uuid_ordered(undo.a.id);
 	memcpy(undo.a.lead_id, lead.id, LQ_UUID_SIZE);
 	undo.a.kind = LQ_ACT_STATUS_CHANGE;
 	undo.a.at = now;

@@ -223,10 +223,10 @@ int main(void)
 			char op_id[LQ_UUID_SIZE], act_id[LQ_UUID_SIZE], at[LQ_RFC3339_SIZE];
 
 			json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:i, s:s, s:{s:s, s:s}}",
-				"id", lq_os_uuid(op_id), "kind", "add_note",
+				"id", lq_os_uuid_ordered(op_id), "kind", "add_note",
 				"lead", lead_ids[(size_t)(b * OP_BATCH + k) % nleads], "base_version", 0,
 				"at", lq_time_format(lq_os_now(), 0, at),
-				"args", "text", "bench note", "activity", lq_os_uuid(act_id)));
+				"args", "text", "bench note", "activity", lq_os_uuid_ordered(act_id)));
 		}
 		json_t *req = json_pack("{s:o}", "ops", ops);
 		char *text = json_dumps(req, JSON_COMPACT);

@@ -1351,8 +1351,13 @@ static void test_os_basics(void **state)
 	lq_os_uuid(b);
 	assert_true(lq_uuid_valid(a));
 	assert_string_not_equal(a, b);
+	assert_int_equal(a[14], '4');          /* random (version 4) */
+	lq_os_uuid_ordered(a);
+	lq_os_uuid_ordered(b);
+	assert_true(lq_uuid_valid(a));
+	assert_string_not_equal(a, b);
 	assert_int_equal(a[14], '7');          /* time-ordered (version 7) */
-	assert_true(strncmp(a, b, 8) <= 0);    /* b was made no earlier */
+	assert_true(strncmp(a, b, 13) <= 0);   /* b was made no earlier */
 
 	setenv("LEADQ_NOW", "2026-01-05T09:00:00Z", 1);
 	assert_true(lq_os_now() == T0);
