@@ -30,6 +30,18 @@ bool lq_lead_from_json(const json_t *j, struct lq_lead *out, char *err, size_t e
 bool lq_activity_from_json(const json_t *j, struct lq_activity *out, char *err, size_t errsize);
 bool lq_user_from_json(const json_t *j, struct lq_user *out, char *err, size_t errsize);
 bool lq_team_from_json(const json_t *j, struct lq_team *out, char *err, size_t errsize);
+/* The same from JSON text (len bytes; one object, whitespace around it):
+ * the fast way, without a jansson tree (leadq/jscan.h).  A text that is not
+ * JSON is refused with the reader's reason ("lead: offset 12: expected
+ * ':'"). */
+bool lq_lead_from_text(const char *text, size_t len, struct lq_lead *out, char *err,
+		       size_t errsize);
+bool lq_activity_from_text(const char *text, size_t len, struct lq_activity *out, char *err,
+			   size_t errsize);
+bool lq_user_from_text(const char *text, size_t len, struct lq_user *out, char *err,
+		       size_t errsize);
+bool lq_team_from_text(const char *text, size_t len, struct lq_team *out, char *err,
+		       size_t errsize);
 
 /* The arguments of an op (DESIGN §7 "args") for a lead change:
  *  set_status {status, reason?, activity?}, log_touch {kind, outcome, text?,

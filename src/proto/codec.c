@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "leadq/codec.h"
+#include "leadq/jscan.h"
 #include "leadq/mem.h"
 #include "leadq/text.h"
 #include "leadq/time.h"
@@ -181,8 +182,12 @@ json_t *lq_team_to_json(const struct lq_team *t)
 
 /* --- reading ----------------------------------------------------------- */
 
+/* Every reader works on an object's members as struct lq_jobj holds them:
+ * read from text by leadq/jscan.h (the feed, the server's stored entities),
+ * or gathered from a jansson tree (requests, op arguments).  So the fields
+ * of each entity are listed once, below, whatever the text came through. */
 struct reader {
-	const json_t *obj;
+	struct lq_jobj obj;
 	const char *entity;     /* "lead", "set_status"… */
 	char *err;
 	size_t errsize;
@@ -207,46 +212,104 @@ static bool failf(struct reader *r, const char *key, const char *fmt, ...)
 	return false;
 }
 
-static bool begin(struct reader *r, const json_t *j, const char *entity, char *err, size_t errsize)
+static void reader_init(struct reader *r, const char *entity, char *err, size_t errsize)
 {
-	r->obj = j;
+	lq_jobj_init(&r->obj);
 	r->entity = entity;
 	r->err = err;
 	r->errsize = errsize;
 	if (err && errsize)
 		err[0] = '\0';
-	if (!json_is_object(j))
-		return failf(r, NULL, "expected an object");
+}
+
+static void reader_clear(struct reader *r)
+{
+	lq_jobj_clear(&r->obj);
+}
+
+static bool begin_text(struct reader *r, const char *text, size_t len, const char *entity,
+		       char *err, size_t errsize)
+{
+	char why[120];
+
+	reader_init(r, entity, err, errsize);
+	if (!lq_jobj_parse(&r->obj, text, len, NULL, why, sizeof why))
+		return failf(r, NULL, "%s", why);
 	return true;
 }
 
-/* The value of key, NULL when absent or null. */
-static const json_t *field(struct reader *r, const char *key)
+/* The members of a jansson object, strings borrowed from the tree. */
+static bool begin(struct reader *r, const json_t *j, const char *entity, char *err, size_t errsize)
 {
-	const json_t *v = json_object_get(r->obj, key);
+	const char *key;
+	json_t *v;
 
-	return json_is_null(v) ? NULL : v;
+	reader_init(r, entity, err, errsize);
+	if (!json_is_object(j))
+		return failf(r, NULL, "expected an object");
+	json_object_foreach((json_t *)j, key, v) {
+		struct lq_jval jv;
+
+		memset(&jv, 0, sizeof jv);
+		jv.node = v;
+		switch (json_typeof(v)) {
+		case JSON_OBJECT: jv.type = LQ_JOBJECT; break;
+		case JSON_ARRAY: jv.type = LQ_JARRAY; break;
+		case JSON_INTEGER:
+			jv.type = LQ_JINT;
+			jv.i = (int64_t)json_integer_value(v);
+			break;
+		case JSON_REAL: jv.type = LQ_JREAL; break;
+		case JSON_TRUE: jv.type = LQ_JTRUE; break;
+		case JSON_FALSE: jv.type = LQ_JFALSE; break;
+		case JSON_NULL: jv.type = LQ_JNULL; break;
+		case JSON_STRING:
+			jv.type = LQ_JSTRING;
+			jv.s = json_string_value(v);
+			jv.len = json_string_length(v);
+			/* A tree built with json_stringn_nocheck() skipped the check. */
+			if (!lq_utf8_valid(jv.s, jv.len))
+				return failf(r, key, "invalid UTF-8");
+			break;
+		}
+		if (!lq_jobj_add(&r->obj, key, &jv))
+			return failf(r, NULL, "out of memory");
+	}
+	return true;
 }
 
-/* A string field, validated: *out borrowed from the JSON, NULL when absent. */
+/* A nested object member as a reader of its own. */
+static bool begin_nested(struct reader *r, const struct lq_jval *v, const char *entity,
+			 char *err, size_t errsize)
+{
+	if (v->node)
+		return begin(r, v->node, entity, err, errsize);
+	return begin_text(r, v->raw, v->raw_len, entity, err, errsize);
+}
+
+/* The value of key, NULL when absent or null. */
+static const struct lq_jval *field(struct reader *r, const char *key)
+{
+	const struct lq_jval *v = lq_jobj_get(&r->obj, key);
+
+	return v && v->type != LQ_JNULL ? v : NULL;
+}
+
+/* A string field: *out borrowed from the reader, NULL when absent.  Both
+ * sources have checked the UTF-8 (jscan, begin); a NUL inside is refused
+ * here. */
 static bool peek_str(struct reader *r, const char *key, const char **out)
 {
-	const json_t *v = field(r, key);
-	const char *s;
-	size_t len;
+	const struct lq_jval *v = field(r, key);
 
 	*out = NULL;
 	if (!v)
 		return true;
-	if (!json_is_string(v))
+	if (v->type != LQ_JSTRING)
 		return failf(r, key, "expected a string");
-	s = json_string_value(v);
-	len = json_string_length(v);
-	if (strlen(s) != len)
+	if (memchr(v->s, '\0', v->len))
 		return failf(r, key, "contains a NUL character");
-	if (!lq_utf8_valid(s, len))
-		return failf(r, key, "invalid UTF-8");
-	*out = s;
+	*out = v->s;
 	return true;
 }
 
@@ -303,17 +366,15 @@ static bool get_uuid(struct reader *r, const char *key, char out[LQ_UUID_SIZE], 
 
 static bool get_i64(struct reader *r, const char *key, int64_t *out, int64_t min, int64_t max)
 {
-	const json_t *v = field(r, key);
-	json_int_t n;
+	const struct lq_jval *v = field(r, key);
 
 	if (!v)
 		return true;
-	if (!json_is_integer(v))
+	if (v->type != LQ_JINT)
 		return failf(r, key, "expected an integer");
-	n = json_integer_value(v);
-	if (n < min || n > max)
+	if (v->i < min || v->i > max)
 		return failf(r, key, "out of range");
-	*out = (int64_t)n;
+	*out = v->i;
 	return true;
 }
 
@@ -329,13 +390,13 @@ static bool get_int(struct reader *r, const char *key, int *out, int min, int ma
 
 static bool get_bool(struct reader *r, const char *key, bool *out)
 {
-	const json_t *v = field(r, key);
+	const struct lq_jval *v = field(r, key);
 
 	if (!v)
 		return true;
-	if (!json_is_boolean(v))
+	if (v->type != LQ_JTRUE && v->type != LQ_JFALSE)
 		return failf(r, key, "expected true or false");
-	*out = json_is_true(v);
+	*out = v->type == LQ_JTRUE;
 	return true;
 }
 
@@ -374,33 +435,43 @@ static bool get_enum(struct reader *r, const char *key, int (*parse)(const char 
 
 static bool get_score_parts(struct reader *r, struct lq_lead *l)
 {
-	const json_t *v = field(r, "score_parts");
-	const char *name;
-	json_t *points;
+	const struct lq_jval *v = field(r, "score_parts");
+	struct reader parts;
+	bool ok = true;
 
 	l->nscore_parts = 0;
 	if (!v)
 		return true;
-	if (!json_is_object(v))
+	if (v->type != LQ_JOBJECT)
 		return failf(r, "score_parts", "expected an object");
-	json_object_foreach((json_t *)v, name, points) {
+	if (!begin_nested(&parts, v, "lead.score_parts", r->err, r->errsize)) {
+		reader_clear(&parts);
+		return false;
+	}
+	for (size_t i = 0; ok && i < parts.obj.n; i++) {
+		const struct lq_jfield *f = &parts.obj.f[i];
+		const char *name = f->key;
 		struct lq_score_part *p;
 
 		if (l->nscore_parts >= LQ_SCORE_PARTS_MAX)
-			return failf(r, "score_parts", "more than %d parts", LQ_SCORE_PARTS_MAX);
-		if (!json_is_integer(points))
-			return failf(r, "score_parts", "'%.20s': expected an integer", name);
-		if (strlen(name) == 0 || strlen(name) >= sizeof p->name)
-			return failf(r, "score_parts", "bad part name '%.20s'", name);
-		if (strspn(name, "abcdefghijklmnopqrstuvwxyz_") != strlen(name))
-			return failf(r, "score_parts", "bad part name '%.20s' (a-z and _ only)", name);
-		if (json_integer_value(points) < -1000000 || json_integer_value(points) > 1000000)
-			return failf(r, "score_parts", "'%.20s': out of range", name);
+			ok = failf(r, "score_parts", "more than %d parts", LQ_SCORE_PARTS_MAX);
+		else if (f->v.type != LQ_JINT)
+			ok = failf(r, "score_parts", "'%.20s': expected an integer", name);
+		else if (f->key_len == 0 || f->key_len >= sizeof p->name ||
+			 strlen(name) != f->key_len)
+			ok = failf(r, "score_parts", "bad part name '%.20s'", name);
+		else if (strspn(name, "abcdefghijklmnopqrstuvwxyz_") != f->key_len)
+			ok = failf(r, "score_parts", "bad part name '%.20s' (a-z and _ only)", name);
+		else if (f->v.i < -1000000 || f->v.i > 1000000)
+			ok = failf(r, "score_parts", "'%.20s': out of range", name);
+		if (!ok)
+			break;
 		p = &l->score_parts[l->nscore_parts++];
-		memcpy(p->name, name, strlen(name) + 1);
-		p->points = (int)json_integer_value(points);
+		memcpy(p->name, name, f->key_len + 1);
+		p->points = (int)f->v.i;
 	}
-	return true;
+	reader_clear(&parts);
+	return ok;
 }
 
 static bool lead_fields(struct reader *r, struct lq_lead *l)
@@ -448,100 +519,160 @@ static bool lead_fields(struct reader *r, struct lq_lead *l)
 	return true;
 }
 
+static bool lead_read(struct reader *r, bool begun, struct lq_lead *out)
+{
+	bool ok = begun && lead_fields(r, out);
+
+	reader_clear(r);
+	if (!ok)
+		lq_lead_clear(out);
+	return ok;
+}
+
 bool lq_lead_from_json(const json_t *j, struct lq_lead *out, char *err, size_t errsize)
 {
 	struct reader r;
 
 	lq_lead_init(out);
-	if (!begin(&r, j, "lead", err, errsize))
+	return lead_read(&r, begin(&r, j, "lead", err, errsize), out);
+}
+
+bool lq_lead_from_text(const char *text, size_t len, struct lq_lead *out, char *err,
+		       size_t errsize)
+{
+	struct reader r;
+
+	lq_lead_init(out);
+	return lead_read(&r, begin_text(&r, text, len, "lead", err, errsize), out);
+}
+
+static bool activity_read(struct reader *r, bool begun, struct lq_activity *out)
+{
+	int kind = 0, outcome = -1;
+	bool ok = begun &&
+		  get_uuid(r, "id", out->id, true) &&
+		  get_uuid(r, "lead_id", out->lead_id, true) &&
+		  get_enum(r, "kind", lq_activity_parse, &kind, true) &&
+		  get_time(r, "at", &out->at) &&
+		  get_str(r, "actor", &out->actor) &&
+		  get_str(r, "subject", &out->subject) &&
+		  get_str(r, "detail", &out->detail) &&
+		  get_str(r, "campaign", &out->campaign) &&
+		  get_int(r, "duration_s", &out->duration_s, 0, 100000000) &&
+		  get_enum(r, "outcome", lq_outcome_parse, &outcome, false) &&
+		  get_bool(r, "undone", &out->undone);
+
+	reader_clear(r);
+	if (!ok) {
+		lq_activity_clear(out);
 		return false;
-	if (lead_fields(&r, out))
-		return true;
-	lq_lead_clear(out);
-	return false;
+	}
+	out->kind = (enum lq_activity_kind)kind;
+	out->outcome = outcome;
+	return true;
 }
 
 bool lq_activity_from_json(const json_t *j, struct lq_activity *out, char *err, size_t errsize)
 {
 	struct reader r;
-	int kind = 0, outcome = -1;
 
 	lq_activity_init(out);
-	if (!begin(&r, j, "activity", err, errsize))
+	return activity_read(&r, begin(&r, j, "activity", err, errsize), out);
+}
+
+bool lq_activity_from_text(const char *text, size_t len, struct lq_activity *out, char *err,
+			   size_t errsize)
+{
+	struct reader r;
+
+	lq_activity_init(out);
+	return activity_read(&r, begin_text(&r, text, len, "activity", err, errsize), out);
+}
+
+static bool user_read(struct reader *r, bool begun, struct lq_user *out)
+{
+	int role = (int)out->role;
+	bool ok = begun &&
+		  get_uuid(r, "id", out->id, true) &&
+		  get_str(r, "login", &out->login) &&
+		  get_str(r, "name", &out->name) &&
+		  get_str(r, "email", &out->email) &&
+		  get_str(r, "tz", &out->tz) &&
+		  get_str(r, "team_id", &out->team_id) &&
+		  get_enum(r, "role", lq_role_parse, &role, false) &&
+		  get_int(r, "capacity", &out->capacity, 0, 1000000) &&
+		  get_bool(r, "active", &out->active);
+
+	reader_clear(r);
+	if (!ok) {
+		lq_user_clear(out);
 		return false;
-	if (get_uuid(&r, "id", out->id, true) &&
-	    get_uuid(&r, "lead_id", out->lead_id, true) &&
-	    get_enum(&r, "kind", lq_activity_parse, &kind, true) &&
-	    get_time(&r, "at", &out->at) &&
-	    get_str(&r, "actor", &out->actor) &&
-	    get_str(&r, "subject", &out->subject) &&
-	    get_str(&r, "detail", &out->detail) &&
-	    get_str(&r, "campaign", &out->campaign) &&
-	    get_int(&r, "duration_s", &out->duration_s, 0, 100000000) &&
-	    get_enum(&r, "outcome", lq_outcome_parse, &outcome, false) &&
-	    get_bool(&r, "undone", &out->undone)) {
-		out->kind = (enum lq_activity_kind)kind;
-		out->outcome = outcome;
-		return true;
 	}
-	lq_activity_clear(out);
-	return false;
+	out->role = (enum lq_role)role;
+	return true;
 }
 
 bool lq_user_from_json(const json_t *j, struct lq_user *out, char *err, size_t errsize)
 {
 	struct reader r;
-	int role;
 
 	lq_user_init(out);
-	role = (int)out->role;
-	if (!begin(&r, j, "user", err, errsize))
-		return false;
-	if (get_uuid(&r, "id", out->id, true) &&
-	    get_str(&r, "login", &out->login) &&
-	    get_str(&r, "name", &out->name) &&
-	    get_str(&r, "email", &out->email) &&
-	    get_str(&r, "tz", &out->tz) &&
-	    get_str(&r, "team_id", &out->team_id) &&
-	    get_enum(&r, "role", lq_role_parse, &role, false) &&
-	    get_int(&r, "capacity", &out->capacity, 0, 1000000) &&
-	    get_bool(&r, "active", &out->active)) {
-		out->role = (enum lq_role)role;
-		return true;
+	return user_read(&r, begin(&r, j, "user", err, errsize), out);
+}
+
+bool lq_user_from_text(const char *text, size_t len, struct lq_user *out, char *err,
+		       size_t errsize)
+{
+	struct reader r;
+
+	lq_user_init(out);
+	return user_read(&r, begin_text(&r, text, len, "user", err, errsize), out);
+}
+
+static bool team_read(struct reader *r, bool begun, struct lq_team *out)
+{
+	struct reader p;
+	const struct lq_jval *policy;
+	bool ok = begun &&
+		  get_uuid(r, "id", out->id, true) &&
+		  get_str(r, "name", &out->name) &&
+		  get_str(r, "tz", &out->tz) &&
+		  get_str(r, "hours", &out->hours) &&
+		  get_str(r, "holidays", &out->holidays);
+
+	policy = ok ? field(r, "policy") : NULL;
+	if (policy && policy->type != LQ_JOBJECT) {
+		ok = failf(r, "policy", "expected an object");
+	} else if (policy) {
+		ok = begin_nested(&p, policy, "team.policy", r->err, r->errsize) &&
+		     get_int(&p, "first_contact_minutes", &out->policy.first_contact_minutes, 0,
+			     10000000) &&
+		     get_int(&p, "touches_required", &out->policy.touches_required, 0, 1000) &&
+		     get_int(&p, "touch_window_days", &out->policy.touch_window_days, 0, 10000) &&
+		     get_int(&p, "at_risk_percent", &out->policy.at_risk_percent, 0, 100);
+		reader_clear(&p);
 	}
-	lq_user_clear(out);
-	return false;
+	reader_clear(r);
+	if (!ok)
+		lq_team_clear(out);
+	return ok;
 }
 
 bool lq_team_from_json(const json_t *j, struct lq_team *out, char *err, size_t errsize)
 {
-	struct reader r, p;
-	const json_t *policy;
+	struct reader r;
 
 	lq_team_init(out);
-	if (!begin(&r, j, "team", err, errsize))
-		return false;
-	if (!get_uuid(&r, "id", out->id, true) ||
-	    !get_str(&r, "name", &out->name) ||
-	    !get_str(&r, "tz", &out->tz) ||
-	    !get_str(&r, "hours", &out->hours) ||
-	    !get_str(&r, "holidays", &out->holidays))
-		goto fail;
-	policy = field(&r, "policy");
-	if (policy) {
-		if (!begin(&p, policy, "team.policy", err, errsize))
-			goto fail;
-		if (!get_int(&p, "first_contact_minutes", &out->policy.first_contact_minutes, 0,
-			     10000000) ||
-		    !get_int(&p, "touches_required", &out->policy.touches_required, 0, 1000) ||
-		    !get_int(&p, "touch_window_days", &out->policy.touch_window_days, 0, 10000) ||
-		    !get_int(&p, "at_risk_percent", &out->policy.at_risk_percent, 0, 100))
-			goto fail;
-	}
-	return true;
-fail:
-	lq_team_clear(out);
-	return false;
+	return team_read(&r, begin(&r, j, "team", err, errsize), out);
+}
+
+bool lq_team_from_text(const char *text, size_t len, struct lq_team *out, char *err,
+		       size_t errsize)
+{
+	struct reader r;
+
+	lq_team_init(out);
+	return team_read(&r, begin_text(&r, text, len, "team", err, errsize), out);
 }
 
 /* --- op arguments -------------------------------------------------------- */
@@ -590,12 +721,48 @@ json_t *lq_change_args_to_json(const struct lq_change *c, const char *activity_i
 	return NULL;
 }
 
+/* The members of one kind of change; out's strings borrow from the tree. */
+static bool change_args(struct reader *r, const char *kind, struct lq_change *out)
+{
+	char activity[LQ_UUID_SIZE];
+	int v = 0;
+
+	if (!get_uuid(r, "activity", activity, false))
+		return false;
+	if (strcmp(kind, "set_status") == 0) {
+		const char *reason;
+
+		out->kind = LQ_CHANGE_STATUS;
+		if (!get_enum(r, "status", lq_status_parse, &v, true) ||
+		    !peek_str(r, "reason", &reason))
+			return false;
+		if (reason && strlen(reason) >= LQ_REASON_SIZE)
+			return failf(r, "reason", "longer than %d bytes", LQ_REASON_SIZE - 1);
+		out->to = (enum lq_status)v;
+		out->reason = reason;
+	} else if (strcmp(kind, "log_touch") == 0) {
+		int outcome = 0;
+
+		out->kind = LQ_CHANGE_TOUCH;
+		if (!get_enum(r, "kind", lq_touch_parse, &v, true) ||
+		    !get_enum(r, "outcome", lq_outcome_parse, &outcome, true) ||
+		    !peek_str(r, "text", &out->text))
+			return false;
+		out->touch = (enum lq_touch)v;
+		out->outcome = (enum lq_outcome)outcome;
+	} else {
+		out->kind = LQ_CHANGE_NOTE;
+		if (!need_str(r, "text", &out->text))
+			return false;
+	}
+	return true;
+}
+
 bool lq_change_from_args(const char *kind, const json_t *args, struct lq_change *out,
 			 char *err, size_t errsize)
 {
 	struct reader r;
-	char activity[LQ_UUID_SIZE];
-	int v;
+	bool ok;
 
 	memset(out, 0, sizeof *out);
 	out->at = LQ_TIME_NONE;
@@ -606,39 +773,9 @@ bool lq_change_from_args(const char *kind, const json_t *args, struct lq_change 
 			snprintf(err, errsize, "op: %.40s is not a lead change", kind ? kind : "(null)");
 		return false;
 	}
-	if (!begin(&r, args, kind, err, errsize))
-		return false;
-	if (!get_uuid(&r, "activity", activity, false))
-		return false;
-	if (strcmp(kind, "set_status") == 0) {
-		const char *reason;
-
-		out->kind = LQ_CHANGE_STATUS;
-		v = 0;
-		if (!get_enum(&r, "status", lq_status_parse, &v, true) ||
-		    !peek_str(&r, "reason", &reason))
-			return false;
-		if (reason && strlen(reason) >= LQ_REASON_SIZE)
-			return failf(&r, "reason", "longer than %d bytes", LQ_REASON_SIZE - 1);
-		out->to = (enum lq_status)v;
-		out->reason = reason;
-	} else if (strcmp(kind, "log_touch") == 0) {
-		int outcome = 0;
-
-		out->kind = LQ_CHANGE_TOUCH;
-		v = 0;
-		if (!get_enum(&r, "kind", lq_touch_parse, &v, true) ||
-		    !get_enum(&r, "outcome", lq_outcome_parse, &outcome, true) ||
-		    !peek_str(&r, "text", &out->text))
-			return false;
-		out->touch = (enum lq_touch)v;
-		out->outcome = (enum lq_outcome)outcome;
-	} else {
-		out->kind = LQ_CHANGE_NOTE;
-		if (!need_str(&r, "text", &out->text))
-			return false;
-	}
-	return true;
+	ok = begin(&r, args, kind, err, errsize) && change_args(&r, kind, out);
+	reader_clear(&r);
+	return ok;
 }
 
 json_t *lq_undo_args_to_json(const char *op_id)
@@ -656,8 +793,10 @@ bool lq_undo_args_from_json(const json_t *args, char op_id[LQ_UUID_SIZE],
 {
 	struct reader r;
 
+	bool ok;
+
 	op_id[0] = '\0';
-	if (!begin(&r, args, "undo", err, errsize))
-		return false;
-	return get_uuid(&r, "op", op_id, true);
+	ok = begin(&r, args, "undo", err, errsize) && get_uuid(&r, "op", op_id, true);
+	reader_clear(&r);
+	return ok;
 }

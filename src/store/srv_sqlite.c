@@ -865,7 +865,7 @@ static enum lq_store_rc sv_lead_get(struct lq_srv_store *s, const char *id, stru
 	enum lq_store_rc rc;
 	sqlite3_stmt *st = prep(q, &rc, "SELECT data, status_version FROM leads WHERE id = ?1",
 				"s", id);
-	json_t *j;
+	const char *data;
 	char err[160];
 
 	lq_lead_init(out);
@@ -873,21 +873,20 @@ static enum lq_store_rc sv_lead_get(struct lq_srv_store *s, const char *id, stru
 		*text = NULL;
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
-	j = json_loads(col_text(st, 0), 0, NULL);
+	/* Read from the column's text while the row is current. */
+	data = col_text(st, 0);
 	if (status_version)
 		*status_version = sqlite3_column_int64(st, 1);
-	if (j && text && !dup_col(st, 0, text)) {
-		json_decref(j);
-		j = NULL;
-	}
-	release(q, st);
-	if (!j)
-		return nomem(q);
-	if (!lq_lead_from_json(j, out, err, sizeof err)) {
+	if (!lq_lead_from_text(data ? data : "", data ? strlen(data) : 0, out, err, sizeof err)) {
 		snprintf(q->errmsg, sizeof q->errmsg, "lead %s: %s", id, err);
 		rc = LQ_STORE_ERROR;
+	} else if (text && !dup_col(st, 0, text)) {
+		lq_lead_clear(out);
+		rc = LQ_STORE_NOMEM;
 	}
-	json_decref(j);
+	release(q, st);
+	if (rc == LQ_STORE_NOMEM)
+		return nomem(q);
 	return rc;
 }
 
@@ -1009,27 +1008,25 @@ static enum lq_store_rc sv_activity_get(struct lq_srv_store *s, const char *id, 
 		  "WHERE op_id = ?1 AND undo_of IS NULL"
 		: "SELECT data, version, op_id, undo_of, before, after FROM activities "
 		  "WHERE id = ?1", "s", id);
-	json_t *j;
+	const char *data;
 	char err[160];
 
 	lq_srv_activity_init(out);
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
-	j = json_loads(col_text(st, 0), 0, NULL);
+	data = col_text(st, 0);
 	out->version = sqlite3_column_int64(st, 1);
 	copy_id(out->op_id, col_text(st, 2));
 	copy_id(out->undo_of, col_text(st, 3));
 	out->has_states = col_text(st, 4) && col_text(st, 5) &&
 			  state_parse(col_text(st, 4), &out->before) &&
 			  state_parse(col_text(st, 5), &out->after);
-	release(q, st);
-	if (!j)
-		return nomem(q);
-	if (!lq_activity_from_json(j, &out->a, err, sizeof err)) {
+	if (!lq_activity_from_text(data ? data : "", data ? strlen(data) : 0, &out->a, err,
+				   sizeof err)) {
 		snprintf(q->errmsg, sizeof q->errmsg, "activity %s: %s", id, err);
 		rc = LQ_STORE_ERROR;
 	}
-	json_decref(j);
+	release(q, st);
 	return rc;
 }
 

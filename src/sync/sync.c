@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "leadq/codec.h"
+#include "leadq/jscan.h"
 #include "leadq/mem.h"
 #include "leadq/os.h"
 #include "leadq/sync.h"
@@ -659,26 +660,32 @@ static void save_last_sync(struct lq_sync *s)
 		lq_store_meta_set(s->store, "last_sync", lq_time_format(s->st.last_ok, 0, t));
 }
 
-static enum lq_store_rc apply_change(struct lq_sync *s, json_t *c, bool *changed, char *why,
-				     size_t whysize)
+/* A change's entity is read from its text by the codec (lq_*_from_text):
+ * no jansson tree per change. */
+static enum lq_store_rc apply_change(struct lq_sync *s, struct lq_jobj *c, bool *changed,
+				     char *why, size_t whysize)
 {
-	const char *type = json_string_value(json_object_get(c, "type"));
-	const char *id = json_string_value(json_object_get(c, "id"));
-	json_t *data = json_object_get(c, "data");
-	int64_t version = json_integer_value(json_object_get(c, "version"));
+	const struct lq_jval *jtype = lq_jobj_get(c, "type"), *jid = lq_jobj_get(c, "id");
+	const struct lq_jval *jversion = lq_jobj_get(c, "version");
+	const struct lq_jval *data = lq_jobj_get(c, "data");
+	const struct lq_jval *removed = lq_jobj_get(c, "removed");
+	const char *type = jtype && jtype->type == LQ_JSTRING ? jtype->s : NULL;
+	const char *id = jid && jid->type == LQ_JSTRING ? jid->s : NULL;
+	const char *text = data && data->type == LQ_JOBJECT ? data->raw : "null";
+	size_t len = data && data->type == LQ_JOBJECT ? data->raw_len : 4;
+	int64_t version = jversion && jversion->type == LQ_JINT ? jversion->i : 0;
 	enum lq_store_rc rc = LQ_STORE_OK;
 	bool stored = false;
 
 	if (!type || !id)
 		return LQ_STORE_OK;   /* nothing this client knows how to use */
-	if (strcmp(type, "lead") == 0 && json_is_true(json_object_get(c, "removed"))) {
+	if (strcmp(type, "lead") == 0 && removed && removed->type == LQ_JTRUE) {
 		rc = lq_store_remove_lead(s->store, id);
 		stored = true;
 	} else if (strcmp(type, "lead") == 0) {
 		struct lq_lead l;
 
-		memset(&l, 0, sizeof l);
-		if (!lq_lead_from_json(data, &l, why, whysize))
+		if (!lq_lead_from_text(text, len, &l, why, whysize))
 			return LQ_STORE_INVALID;
 		if (version > l.version)
 			l.version = version;
@@ -687,24 +694,21 @@ static enum lq_store_rc apply_change(struct lq_sync *s, json_t *c, bool *changed
 	} else if (strcmp(type, "activity") == 0) {
 		struct lq_activity a;
 
-		memset(&a, 0, sizeof a);
-		if (!lq_activity_from_json(data, &a, why, whysize))
+		if (!lq_activity_from_text(text, len, &a, why, whysize))
 			return LQ_STORE_INVALID;
 		rc = lq_store_apply_activity(s->store, &a, version, &stored);
 		lq_activity_clear(&a);
 	} else if (strcmp(type, "user") == 0) {
 		struct lq_user u;
 
-		memset(&u, 0, sizeof u);
-		if (!lq_user_from_json(data, &u, why, whysize))
+		if (!lq_user_from_text(text, len, &u, why, whysize))
 			return LQ_STORE_INVALID;
 		rc = lq_store_apply_user(s->store, &u, version, &stored);
 		lq_user_clear(&u);
 	} else if (strcmp(type, "team") == 0) {
 		struct lq_team t;
 
-		memset(&t, 0, sizeof t);
-		if (!lq_team_from_json(data, &t, why, whysize))
+		if (!lq_team_from_text(text, len, &t, why, whysize))
 			return LQ_STORE_INVALID;
 		rc = lq_store_apply_team(s->store, &t, version, &stored);
 		lq_team_clear(&t);
@@ -720,7 +724,9 @@ static enum lq_store_rc apply_change(struct lq_sync *s, json_t *c, bool *changed
  * tree of a whole page (tens of MB of small blocks) took a third of the
  * client's time, malloc_consolidate alone 6-10%.  The top level is walked by
  * skip_value(); each change and the cursor go through jansson, which
- * validates them; `more` is true only when it is the literal true. */
+ * validates them; `more` is true only when it is the literal true.  A change
+ * that is an object is parsed where it stands (jansson reports where it
+ * ended), so its text is not scanned twice. */
 static const char *skip_ws(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
@@ -821,45 +827,49 @@ static bool page_read(const char *p, size_t len, struct page *pg)
 	return p < end && pg->changes && json_is_string(pg->cursor);
 }
 
-/* The next change of the array into *c (NULL at the end); false when the
- * page is malformed. */
-static bool page_next(const char **pos, const char *end, json_t **c)
+enum page_item { PAGE_END, PAGE_CHANGE, PAGE_SKIP, PAGE_BAD };
+
+/* The next change of the array into c.  A change that is not an object is
+ * skipped; PAGE_BAD when the page is malformed. */
+static enum page_item page_next(const char **pos, const char *end, struct lq_jobj *c)
 {
 	const char *p = skip_ws(*pos, end), *v_end;
+	enum page_item item = PAGE_SKIP;
 
-	*c = NULL;
 	if (p < end && *p == ']') {
 		*pos = p + 1;
-		return true;
+		return PAGE_END;
 	}
-	v_end = skip_value(p, end);
-	if (!v_end)
-		return false;
-	/* DECODE_ANY: a change that is not an object is skipped, not fatal. */
-	*c = json_loadb(p, (size_t)(v_end - p), JSON_DECODE_ANY, NULL);
-	if (!*c)
-		return false;
+	if (p < end && *p == '{') {
+		size_t used;
+
+		/* Read where it stands: the reader says where the object ended. */
+		if (!lq_jobj_parse(c, p, (size_t)(end - p), &used, NULL, 0))
+			return PAGE_BAD;
+		v_end = p + used;
+		item = PAGE_CHANGE;
+	} else {
+		v_end = skip_value(p, end);
+		if (!v_end)
+			return PAGE_BAD;
+	}
 	p = skip_ws(v_end, end);
 	if (p < end && *p == ',') {
 		p = skip_ws(p + 1, end);
 		if (p < end && *p == ']')
-			p = NULL;   /* [1,] is not JSON */
+			return PAGE_BAD;   /* [1,] is not JSON */
 	} else if (p >= end || *p != ']') {
-		p = NULL;
-	}
-	if (!p) {
-		json_decref(*c);
-		*c = NULL;
-		return false;
+		return PAGE_BAD;
 	}
 	*pos = p;
-	return true;
+	return item;
 }
 
 /* The page is in s->page; s->pull is free (the next page may start here). */
 static void pull_done(struct lq_sync *s, long status)
 {
-	struct page pg;
+	struct page pg = {0};
+	struct lq_jobj change;   /* one change at a time, its buffers reused */
 	const char *pos, *cursor;
 	bool changed = false, ok = true;
 	lq_time now;
@@ -912,19 +922,21 @@ static void pull_done(struct lq_sync *s, long status)
 	}
 	why[0] = '\0';
 	pos = pg.changes + 1;
+	lq_jobj_init(&change);
 	for (;;) {
 		enum lq_store_rc rc;
-		json_t *c;
+		enum page_item item = page_next(&pos, pg.changes_end, &change);
 
-		if (!page_next(&pos, pg.changes_end, &c)) {
+		if (item == PAGE_BAD) {
 			snprintf(why, sizeof why, "%s", "pull: the server's answer is not valid JSON");
 			ok = false;
 			break;
 		}
-		if (!c)
+		if (item == PAGE_END)
 			break;
-		rc = apply_change(s, c, &changed, why, sizeof why);
-		json_decref(c);
+		if (item == PAGE_SKIP)
+			continue;
+		rc = apply_change(s, &change, &changed, why, sizeof why);
 		if (rc == LQ_STORE_INVALID) {
 			/* A change this client cannot read is skipped, not fatal. */
 			snprintf(s->st.problem, sizeof s->st.problem, "%s", why);
@@ -935,6 +947,7 @@ static void pull_done(struct lq_sync *s, long status)
 			break;
 		}
 	}
+	lq_jobj_clear(&change);
 	/* The time of this exchange goes with the page: no commit of its own. */
 	now = lq_os_now();
 	if (!ok || lq_store_meta_set(s->store, "cursor", cursor) != LQ_STORE_OK ||
