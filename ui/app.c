@@ -321,6 +321,7 @@ static int timeline_cb(void *ctx, const struct lq_activity *a)
 	struct tl_ctx *c = ctx;
 	struct lq_app *app = c->app;
 	struct lq_tl_entry *e;
+	char routed[200];
 
 	if (app->ntl >= TIMELINE_MAX)
 		return 1;
@@ -340,8 +341,13 @@ static int timeline_cb(void *ctx, const struct lq_activity *a)
 	e->at = a->at;
 	e->outcome = a->outcome;
 	e->undone = a->undone;
-	e->subject = a->subject ? strdup(a->subject) : NULL;
-	e->detail = a->detail ? strdup(a->detail) : NULL;
+	if (lq_routing_text(a, routed, sizeof routed)) {
+		e->subject = NULL;
+		e->detail = strdup(routed);
+	} else {
+		e->subject = a->subject ? strdup(a->subject) : NULL;
+		e->detail = a->detail ? strdup(a->detail) : NULL;
+	}
 	app->ntl++;
 	return 0;
 }

@@ -690,17 +690,21 @@ static int timeline_json(void *ctx, const struct lq_activity *a)
 static int timeline_text(void *ctx, const struct lq_activity *a)
 {
 	struct timeline_ctx *t = ctx;
-	char when[64];
+	char when[64], routed[200];
 
 	t->count++;
 	printf("  %s  %s", local_time(t->s, a->at, when, sizeof(when)),
 	       (int)a->kind >= 0 && a->kind < LQ_ACT_COUNT ? _(lq_activity_label(a->kind)) : "?");
 	if (a->outcome >= 0 && a->outcome < LQ_OUTCOME_COUNT)
 		printf(" \u00b7 %s", _(lq_outcome_label((enum lq_outcome)a->outcome)));
-	if (a->subject && *a->subject)
-		printf(" \u00b7 %s", a->subject);
-	if (a->detail && *a->detail)
-		printf(" \u00b7 %s", a->detail);
+	if (lq_routing_text(a, routed, sizeof routed)) {
+		printf(" \u00b7 %s", routed);
+	} else {
+		if (a->subject && *a->subject)
+			printf(" \u00b7 %s", a->subject);
+		if (a->detail && *a->detail)
+			printf(" \u00b7 %s", a->detail);
+	}
 	if (a->duration_s > 0) {
 		char d[32];
 		printf(" (%s)", lq_duration_format(a->duration_s, d, sizeof(d)));

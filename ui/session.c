@@ -13,6 +13,7 @@
 
 #include "leadq/i18n.h"
 #include "leadq/os.h"
+#include "leadq/rules.h"
 #include "leadq/seed.h"
 #include "leadq/codec.h"
 #include "ui/session.h"
@@ -829,4 +830,22 @@ char *lq_session_token(const char *server)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return n ? strdup(buf) : NULL;
+}
+
+bool lq_routing_text(const struct lq_activity *a, char *buf, size_t size)
+{
+	int how;
+
+	if (a->kind != LQ_ACT_ASSIGNMENT || !a->actor || strcmp(a->actor, "routing") != 0)
+		return false;
+	how = lq_route_how_parse(a->detail);
+	if (how < 0)
+		return false;
+	if (a->subject && *a->subject)
+		/* TRANSLATORS: a rule's name, then how its owner was chosen. */
+		snprintf(buf, size, _("routed by rule %s, %s"), a->subject,
+			 _(lq_route_how_label((enum lq_route_how)how)));
+	else
+		snprintf(buf, size, _("routed: %s"), _(lq_route_how_label((enum lq_route_how)how)));
+	return true;
 }

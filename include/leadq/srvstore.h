@@ -63,6 +63,34 @@ enum lq_store_rc lq_srv_user_set_password(struct lq_srv_store *s, const char *id
 enum lq_store_rc lq_srv_team_lead(struct lq_srv_store *s, const char *team_id,
 				  struct lq_user *out);
 
+/* --- routing (leadq/rules.h) --- */
+/* The rules file in force (the newest imported): *seq and a malloc'd copy
+ * of its text; NOTFOUND when none was imported. */
+enum lq_store_rc lq_srv_rules_get(struct lq_srv_store *s, int64_t *seq, char **text);
+/* Keeps a rules file (already checked) as the one in force. */
+enum lq_store_rc lq_srv_rules_put(struct lq_srv_store *s, const char *text, const char *who,
+				  lq_time now, int64_t *seq);
+
+/* A team's routing and SLA actions (wire names of leadq/rules.h). */
+struct lq_srv_team_rules {
+	int routing;                        /* enum lq_route_mode */
+	char dispatcher_id[LQ_UUID_SIZE];   /* "" when none */
+	int on_breach;                      /* enum lq_breach_action */
+	int on_expiry;                      /* enum lq_expiry_action */
+};
+enum lq_store_rc lq_srv_team_rules_get(struct lq_srv_store *s, const char *team_id,
+				       struct lq_srv_team_rules *out);
+enum lq_store_rc lq_srv_team_rules_set(struct lq_srv_store *s, const char *team_id,
+				       const struct lq_srv_team_rules *r);
+/* Each rep of a team (role rep, active or not) with the open leads they own
+ * and their round-robin mark; cb returns non-zero to stop. */
+typedef int (*lq_srv_rep_cb)(void *ctx, const struct lq_user *u, int open,
+			     int64_t last_routed);
+enum lq_store_rc lq_srv_team_reps(struct lq_srv_store *s, const char *team_id,
+				  lq_srv_rep_cb cb, void *ctx);
+/* Marks the user as the latest to receive a routed lead. */
+enum lq_store_rc lq_srv_user_routed(struct lq_srv_store *s, const char *user_id);
+
 /* Tokens and API keys by the hex SHA-256 of their text. */
 enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,
 				  const char *user_id, lq_time now);

@@ -15,6 +15,7 @@
 #include "leadq/i18n.h"
 #include "leadq/mem.h"
 #include "leadq/os.h"
+#include "leadq/rules.h"
 #include "leadq/seed.h"
 #include "server/server.h"
 
@@ -195,7 +196,7 @@ static int read_config(const char *path, struct opts *o, bool must_exist)
 			slot = &o->max_body;
 		else {
 			fclose(f);
-			return usage_error(_("%s:%d: unknown key '%s'"), path, lineno, p);
+			return usage_error(_("%s:%d: unknown setting '%s'"), path, lineno, p);
 		}
 		free(*slot);
 		*slot = strdup(val);
@@ -578,6 +579,245 @@ out:
 	return rc;
 }
 
+/* --- rules and policies (leadq/rules.h, share/doc/rules.md) --------------- */
+
+#define RULES_FILE_MAX (1024 * 1024)
+
+/* The whole file (malloc'd, NUL-terminated) or NULL after a message. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t n = 0;
+
+	if (!f) {
+		failure("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(RULES_FILE_MAX + 1);
+	if (text)
+		n = fread(text, 1, RULES_FILE_MAX + 1, f);
+	if (!text || ferror(f) || n > RULES_FILE_MAX) {
+		failure(text && n > RULES_FILE_MAX ? _("%s: larger than 1 MiB") : "%s: %s", path,
+			strerror(errno));
+		free(text);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	text[n] = '\0';
+	*len = n;
+	return text;
+}
+
+static int exec_rules_import(struct opts *o)
+{
+	const char *path = o->pos[0];
+	struct lq_route_rules rules;
+	struct lq_user u;
+	struct lq_team t;
+	struct srv *S = NULL;
+	char err[300];
+	char *text;
+	size_t len;
+	int64_t seq = 0;
+	int rc = SRV_EXIT_OK;
+
+	text = read_file(path, &len);
+	if (!text)
+		return SRV_EXIT_FAIL;
+	if (!lq_route_rules_parse(text, len, &rules, err, sizeof err)) {
+		free(text);
+		return failure("%s: %s", path, err);
+	}
+	S = state(o);
+	if (!S) {
+		rc = SRV_EXIT_FAIL;
+		goto out;
+	}
+	/* Every target must exist now; the file is refused whole otherwise. */
+	for (size_t i = 0; i < rules.n && rc == SRV_EXIT_OK; i++) {
+		const struct lq_route_rule *r = &rules.rule[i];
+		enum lq_store_rc found;
+
+		if (r->to_kind == LQ_ROUTE_TO_TEAM) {
+			found = lq_srv_team_get(S->db, r->to, true, &t, NULL);
+			lq_team_clear(&t);
+		} else {
+			found = lq_srv_user_get(S->db, r->to, true, &u, NULL, NULL);
+			lq_user_clear(&u);
+		}
+		if (found == LQ_STORE_NOTFOUND)
+			rc = failure(r->to_kind == LQ_ROUTE_TO_TEAM
+				     ? _("%s: line %d: to: no team named '%s'")
+				     : _("%s: line %d: to: no user '%s'"), path, r->line, r->to);
+		else if (found != LQ_STORE_OK)
+			rc = failure("%s: %s", path, lq_srv_errmsg(S->db));
+	}
+	if (rc != SRV_EXIT_OK)
+		goto out;
+	if (lq_srv_begin(S->db) != LQ_STORE_OK ||
+	    lq_srv_rules_put(S->db, text, "admin", lq_os_now(), &seq) != LQ_STORE_OK ||
+	    lq_srv_audit_add(S->db, "admin", "rules_import", "rules", NULL, NULL, NULL,
+			     lq_os_now()) != LQ_STORE_OK ||
+	    lq_srv_commit(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, path);
+		goto out;
+	}
+	printf(P_("imported %zu routing rule from %s (rule set #%lld)\n",
+			"imported %zu routing rules from %s (rule set #%lld)\n", rules.n),
+	       rules.n, path, (long long)seq);
+out:
+	lq_route_rules_clear(&rules);
+	free(text);
+	if (S)
+		srv_state_close(S);
+	return rc;
+}
+
+static int exec_rules_show(struct opts *o)
+{
+	struct srv *S = state(o);
+	enum lq_store_rc found;
+	int64_t seq = 0;
+	char *text = NULL;
+	int rc = SRV_EXIT_OK;
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	found = lq_srv_rules_get(S->db, &seq, &text);
+	if (found == LQ_STORE_NOTFOUND)
+		rc = failure(_("no routing rules imported yet (leadqd rules import FILE)"));
+	else if (found != LQ_STORE_OK)
+		rc = failure("%s", lq_srv_errmsg(S->db));
+	else
+		fputs(text, stdout);
+	lq_free(text);
+	srv_state_close(S);
+	return rc;
+}
+
+/* One policy section onto its team, in the open transaction; SRV_EXIT_OK or
+ * the exit code after a message naming the section's line. */
+static int apply_policy(struct srv *S, const char *path, const struct lq_team_policy_section *p)
+{
+	struct lq_team t;
+	struct lq_user d;
+	struct lq_srv_team_rules tr;
+	const struct lq_tz *zone;
+	struct lq_calendar cal;
+	char msg[200], *err = NULL;
+	int rc = SRV_EXIT_OK;
+
+	lq_team_init(&t);
+	lq_user_init(&d);
+	if (lq_srv_team_get(S->db, p->team, true, &t, NULL) != LQ_STORE_OK) {
+		rc = failure(_("%s: line %d: no team named '%s' (leadqd team add)"), path, p->line,
+			     p->team);
+		goto out;
+	}
+	if (lq_srv_team_rules_get(S->db, t.id, &tr) != LQ_STORE_OK) {
+		rc = failure("%s: %s", path, lq_srv_errmsg(S->db));
+		goto out;
+	}
+	if ((p->tz && !lq_lead_set_str(&t.tz, p->tz)) ||
+	    (p->hours && !lq_lead_set_str(&t.hours, p->hours)) ||
+	    (p->holidays && !lq_lead_set_str(&t.holidays, p->holidays))) {
+		rc = failure(_("out of memory"));
+		goto out;
+	}
+	zone = srv_zone(S, t.tz ? t.tz : "UTC", &err);
+	if (!zone) {
+		rc = failure(_("%s: line %d: tz: %s"), path, p->line, err ? err : t.tz);
+		free(err);
+		goto out;
+	}
+	lq_calendar_default(&cal, zone);
+	if ((t.hours && !lq_calendar_parse_hours(&cal, t.hours, msg, sizeof msg)) ||
+	    (t.holidays && !lq_calendar_parse_holidays(&cal, t.holidays, msg, sizeof msg))) {
+		rc = failure("%s: line %d: %s", path, p->line, msg);
+		goto out;
+	}
+	if (p->first_contact_minutes >= 0)
+		t.policy.first_contact_minutes = p->first_contact_minutes;
+	if (p->touches_required >= 0)
+		t.policy.touches_required = p->touches_required;
+	if (p->touch_window_days >= 0)
+		t.policy.touch_window_days = p->touch_window_days;
+	if (p->at_risk_percent >= 0)
+		t.policy.at_risk_percent = p->at_risk_percent;
+	if (p->routing >= 0)
+		tr.routing = p->routing;
+	if (p->on_breach >= 0)
+		tr.on_breach = p->on_breach;
+	if (p->on_expiry >= 0)
+		tr.on_expiry = p->on_expiry;
+	if (p->dispatcher) {
+		if (lq_srv_user_get(S->db, p->dispatcher, true, &d, NULL, NULL) != LQ_STORE_OK ||
+		    !d.active) {
+			rc = failure(_("%s: line %d: dispatcher: no active user '%s'"), path, p->line,
+				     p->dispatcher);
+			goto out;
+		}
+		memcpy(tr.dispatcher_id, d.id, LQ_UUID_SIZE);
+	}
+	if (lq_srv_team_put(S->db, &t, NULL) != LQ_STORE_OK ||
+	    lq_srv_team_rules_set(S->db, t.id, &tr) != LQ_STORE_OK ||
+	    record_org(S, "team", t.id, t.id, "policy_import", lq_team_to_json(&t)) != LQ_STORE_OK)
+		rc = failure("%s: %s", path, lq_srv_errmsg(S->db));
+out:
+	lq_team_clear(&t);
+	lq_user_clear(&d);
+	return rc;
+}
+
+static int exec_policy_import(struct opts *o)
+{
+	const char *path = o->pos[0];
+	struct lq_team_policies ps;
+	struct srv *S = NULL;
+	char err[300];
+	char *text;
+	size_t len;
+	int rc = SRV_EXIT_OK;
+
+	text = read_file(path, &len);
+	if (!text)
+		return SRV_EXIT_FAIL;
+	if (!lq_team_policies_parse(text, len, &ps, err, sizeof err)) {
+		free(text);
+		return failure("%s: %s", path, err);
+	}
+	S = state(o);
+	if (!S) {
+		rc = SRV_EXIT_FAIL;
+		goto out;
+	}
+	/* One transaction: the file applies whole or not at all. */
+	if (lq_srv_begin(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, path);
+		goto out;
+	}
+	for (size_t i = 0; i < ps.n && rc == SRV_EXIT_OK; i++)
+		rc = apply_policy(S, path, &ps.team[i]);
+	if (rc != SRV_EXIT_OK) {
+		lq_srv_rollback(S->db);
+		goto out;
+	}
+	if (lq_srv_commit(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, path);
+		goto out;
+	}
+	printf(P_("updated %zu team from %s\n", "updated %zu teams from %s\n", ps.n), ps.n,
+	       path);
+out:
+	lq_team_policies_clear(&ps);
+	free(text);
+	if (S)
+		srv_state_close(S);
+	return rc;
+}
+
 static int exec_key_add(struct opts *o)
 {
 	struct srv *S = state(o);
@@ -787,6 +1027,9 @@ static const struct cmd cmds[] = {
 	{ "team add", "NAME [--tz ZONE] [--hours SPEC] [--holidays DATES] "
 	  "[--routing direct|round_robin|single_contact]", "tz:,hours:,holidays:,routing:", 1,
 	  exec_team_add },
+	{ "rules import", "FILE", "", 1, exec_rules_import },
+	{ "rules show", "", "", 0, exec_rules_show },
+	{ "policy import", "FILE", "", 1, exec_policy_import },
 	{ "key add", "NAME", "", 1, exec_key_add },
 	{ "seed", "--leads N --reps R [--events-per-lead E] [--seed S] [--demo-passwords]",
 	  "leads:,reps:,events-per-lead:,seed:,demo-passwords", 0, exec_seed },

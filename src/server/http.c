@@ -347,6 +347,7 @@ int srv_state_open(struct srv *S, const char *db)
 void srv_state_close(struct srv *S)
 {
 	srv_zones_free(S);
+	lq_route_rules_clear(&S->rules);
 	lq_srv_close(&S->db);
 	srv_rate_destroy(&S->rate);
 	pthread_cond_destroy(&S->feed_cond);

@@ -570,12 +570,13 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 	const char *owner_login = json_string_value(json_object_get(in, "owner"));
 	struct lq_lead incoming, lead;
 	struct lq_user owner;
-	struct lq_team team;
+	struct srv_routed routed;
+	struct lq_srv_activity route_act;
 	json_t *copy = NULL, *res = NULL;
 	enum lq_store_rc rc;
 	char id[LQ_UUID_SIZE], who[96], msg[200];
 	char *before_text = NULL, *after_text = NULL;
-	bool created, have_owner = false, have_team = false;
+	bool created, have_owner = false, was_routed = false;
 	int64_t status_version = 1, seq = 0;
 	struct lq_calendar cal;
 	struct lq_sla_policy policy;
@@ -584,7 +585,8 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 	lq_lead_init(&incoming);
 	lq_lead_init(&lead);
 	lq_user_init(&owner);
-	lq_team_init(&team);
+	srv_routed_init(&routed);
+	lq_srv_activity_init(&route_act);
 	if (!json_is_object(in)) {
 		*status = 400;
 		snprintf(err, errsize, "leads[%zu]: expected an object", index);
@@ -650,26 +652,30 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 		    !lq_lead_set_str(&lead.team_id, owner.team_id))
 			goto nomem_tx;
 	} else if (created) {
-		/* The team lead of its team, or of the first team. */
-		rc = LQ_STORE_NOTFOUND;
-		if (lead.team_id)
-			rc = lq_srv_team_get(S->db, lead.team_id, false, &team, NULL);
-		if (rc == LQ_STORE_NOTFOUND)
-			rc = lq_srv_team_first(S->db, &team);
-		if (rc == LQ_STORE_OK)
-			have_team = true;
-		else if (rc != LQ_STORE_NOTFOUND)
+		/* The routing rules choose (route.c); the choice goes in its history. */
+		rc = srv_route_lead(S, &lead, &routed);
+		if (rc != LQ_STORE_OK)
 			goto store_fail;
-		if (have_team && !lq_lead_set_str(&lead.team_id, team.id))
+		was_routed = true;
+		if (!lq_lead_set_str(&lead.team_id, routed.team_id[0] ? routed.team_id : NULL) ||
+		    !lq_lead_set_str(&lead.owner_id, routed.has_owner ? routed.owner.id : NULL))
 			goto nomem_tx;
-		rc = have_team ? lq_srv_team_lead(S->db, team.id, &owner) : LQ_STORE_NOTFOUND;
-		if (rc == LQ_STORE_OK) {
+		if (routed.has_owner) {
+			lq_user_clear(&owner);
+			owner = routed.owner;
+			lq_user_init(&routed.owner);
+			routed.has_owner = false;
 			have_owner = true;
-			if (!lq_lead_set_str(&lead.owner_id, owner.id))
-				goto nomem_tx;
-		} else if (rc != LQ_STORE_NOTFOUND) {
-			goto store_fail;
 		}
+		lq_os_uuid_ordered(route_act.a.id);
+		memcpy(route_act.a.lead_id, lead.id, LQ_UUID_SIZE);
+		route_act.a.kind = LQ_ACT_ASSIGNMENT;
+		route_act.a.at = now;
+		if (!lq_lead_set_str(&route_act.a.actor, "routing") ||
+		    (routed.rule[0] && !lq_lead_set_str(&route_act.a.subject, routed.rule)) ||
+		    !lq_lead_set_str(&route_act.a.detail,
+				     lq_route_how_wire((enum lq_route_how)routed.how)))
+			goto nomem_tx;
 	}
 	if (created || have_owner)
 		status_version = lead.version + 1;
@@ -683,6 +689,10 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 	rc = lq_srv_lead_put(S->db, &lead, status_version);
 	if (rc == LQ_STORE_OK)
 		rc = srv_feed_lead(S, &lead, NULL, NULL, &seq);
+	if (rc == LQ_STORE_OK && was_routed)
+		rc = lq_srv_activity_put(S->db, &route_act);
+	if (rc == LQ_STORE_OK && was_routed)
+		rc = srv_feed_activity(S, &lead, route_act.a.id, &seq);
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_audit_add(S->db, who, created ? "intake_create" : "intake_update",
 				      "lead", lead.id, before_text, after_text, now);
@@ -693,6 +703,13 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 	srv_feed_grew(S, seq);
 	res = json_pack("{s:s, s:s, s:o}", "id", lead.id, "result", created ? "created" : "updated",
 			"owner", have_owner && owner.login ? json_string(owner.login) : json_null());
+	if (res && was_routed &&
+	    json_object_set_new(res, "routing", json_pack("{s:o, s:s}", "rule",
+			routed.rule[0] ? json_string(routed.rule) : json_null(), "how",
+			lq_route_how_wire((enum lq_route_how)routed.how))) != 0) {
+		json_decref(res);
+		res = NULL;
+	}
 	if (!res)
 		*status = 503;
 	goto out;
@@ -713,6 +730,7 @@ out:
 	lq_lead_clear(&incoming);
 	lq_lead_clear(&lead);
 	lq_user_clear(&owner);
-	lq_team_clear(&team);
+	srv_routed_clear(&routed);
+	lq_srv_activity_clear(&route_act);
 	return res;
 }

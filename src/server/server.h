@@ -11,6 +11,7 @@
 
 #include "leadq/calendar.h"
 #include "leadq/org.h"
+#include "leadq/rules.h"
 #include "leadq/srvstore.h"
 #include "leadq/time.h"
 
@@ -68,6 +69,8 @@ struct srv {
 	struct srv_rate rate;
 	struct lq_tz *zones[SRV_ZONES_MAX]; /* loaded once, under db_lock */
 	int nzones;
+	struct lq_route_rules rules;     /* in force, under db_lock (route.c) */
+	int64_t rules_seq;               /* which import they are; 0: none read */
 };
 
 /* The calendar and policy of a team (the default in UTC when the team is
@@ -85,6 +88,21 @@ struct srv_caller {
 	struct lq_user user;
 	struct lq_srv_scope scope;
 };
+
+/* --- route.c: routing a new lead (leadq/rules.h) ---------------------------- */
+struct srv_routed {
+	int how;                         /* enum lq_route_how */
+	char rule[80];                   /* the rule's name; "" when none matched */
+	char team_id[LQ_UUID_SIZE];      /* "" when no team */
+	struct lq_user owner;            /* valid when has_owner */
+	bool has_owner;
+};
+void srv_routed_init(struct srv_routed *r);
+void srv_routed_clear(struct srv_routed *r);
+/* Chooses the owner and team of a new lead by the rules in force (the
+ * team lead of the first team when none applies).  Under db_lock, in the
+ * caller's transaction: a round-robin pick is remembered there. */
+enum lq_store_rc srv_route_lead(struct srv *S, const struct lq_lead *l, struct srv_routed *out);
 
 /* --- ops.c ----------------------------------------------------------------- */
 /* Applies one validated op for the caller and returns its result object as

@@ -37,6 +37,16 @@ struct lq_srv_store_ops {
 					      const char *hash);
 	enum lq_store_rc (*team_lead)(struct lq_srv_store *s, const char *team_id,
 				      struct lq_user *out);
+	enum lq_store_rc (*rules_get)(struct lq_srv_store *s, int64_t *seq, char **text);
+	enum lq_store_rc (*rules_put)(struct lq_srv_store *s, const char *text, const char *who,
+				      lq_time now, int64_t *seq);
+	enum lq_store_rc (*team_rules_get)(struct lq_srv_store *s, const char *team_id,
+					   struct lq_srv_team_rules *out);
+	enum lq_store_rc (*team_rules_set)(struct lq_srv_store *s, const char *team_id,
+					   const struct lq_srv_team_rules *r);
+	enum lq_store_rc (*team_reps)(struct lq_srv_store *s, const char *team_id,
+				      lq_srv_rep_cb cb, void *ctx);
+	enum lq_store_rc (*user_routed)(struct lq_srv_store *s, const char *user_id);
 	enum lq_store_rc (*token_add)(struct lq_srv_store *s, const char *hash,
 				      const char *user_id, lq_time now);
 	enum lq_store_rc (*token_user)(struct lq_srv_store *s, const char *hash,

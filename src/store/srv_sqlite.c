@@ -20,6 +20,7 @@
 
 #include "leadq/codec.h"
 #include "leadq/mem.h"
+#include "leadq/rules.h"
 #include "leadq/srvstore.h"
 #include "leadq/text.h"
 #include "store/migrations.h"
@@ -726,6 +727,133 @@ static enum lq_store_rc sv_team_lead(struct lq_srv_store *s, const char *team_id
 	return rc;
 }
 
+/* --- routing ------------------------------------------------------------- */
+
+static enum lq_store_rc sv_rules_get(struct lq_srv_store *s, int64_t *seq, char **text)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT seq, text FROM rule_sets ORDER BY seq DESC LIMIT 1",
+				"");
+
+	*text = NULL;
+	*seq = 0;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	*seq = sqlite3_column_int64(st, 0);
+	if (!dup_col(st, 1, text))
+		rc = LQ_STORE_NOMEM;
+	release(q, st);
+	return rc == LQ_STORE_NOMEM ? nomem(q) : rc;
+}
+
+static enum lq_store_rc sv_rules_put(struct lq_srv_store *s, const char *text, const char *who,
+				     lq_time now, int64_t *seq)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO rule_sets (text, imported_at, imported_by) "
+				"VALUES (?1, ?2, ?3)", "sts", text, now, who);
+
+	rc = run(q, st, rc);
+	if (rc == LQ_STORE_OK)
+		*seq = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static enum lq_store_rc sv_team_rules_get(struct lq_srv_store *s, const char *team_id,
+					  struct lq_srv_team_rules *out)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT routing, dispatcher_id, on_breach, on_expiry "
+				"FROM teams WHERE id = ?1", "s", team_id);
+	int v;
+
+	memset(out, 0, sizeof *out);
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	/* An unknown name (a newer server wrote it) reads as the default. */
+	v = lq_route_mode_parse(col_text(st, 0));
+	out->routing = v < 0 ? LQ_ROUTE_DIRECT : v;
+	copy_id(out->dispatcher_id, col_text(st, 1));
+	v = lq_breach_action_parse(col_text(st, 2));
+	out->on_breach = v < 0 ? LQ_BREACH_NOTIFY : v;
+	v = lq_expiry_action_parse(col_text(st, 3));
+	out->on_expiry = v < 0 ? LQ_EXPIRY_UNREACHABLE : v;
+	release(q, st);
+	return LQ_STORE_OK;
+}
+
+static enum lq_store_rc sv_team_rules_set(struct lq_srv_store *s, const char *team_id,
+					  const struct lq_srv_team_rules *r)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	const char *routing = lq_route_mode_wire((enum lq_route_mode)r->routing);
+	const char *on_breach = lq_breach_action_wire((enum lq_breach_action)r->on_breach);
+	const char *on_expiry = lq_expiry_action_wire((enum lq_expiry_action)r->on_expiry);
+	sqlite3_stmt *st;
+
+	if (!routing || !on_breach || !on_expiry) {
+		snprintf(q->errmsg, sizeof q->errmsg, "team %s: unknown routing or SLA action",
+			 team_id);
+		return LQ_STORE_INVALID;
+	}
+	st = prep(q, &rc, "UPDATE teams SET routing = ?2, dispatcher_id = ?3, on_breach = ?4, "
+		  "on_expiry = ?5, version = version + 1 WHERE id = ?1", "sssss", team_id, routing,
+		  r->dispatcher_id[0] ? r->dispatcher_id : NULL, on_breach, on_expiry);
+	rc = run(q, st, rc);
+	if (rc == LQ_STORE_OK && sqlite3_changes(q->db) == 0)
+		rc = LQ_STORE_NOTFOUND;
+	return rc;
+}
+
+static enum lq_store_rc sv_team_reps(struct lq_srv_store *s, const char *team_id,
+				     lq_srv_rep_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	/* Open: new and working (lq_status_is_open); leads_owner_status counts them. */
+	sqlite3_stmt *st = prep(q, &rc, "SELECT " USER_COLS ", last_routed, "
+				"(SELECT count(*) FROM leads WHERE owner_id = users.id "
+				"AND status IN ('new', 'working')) "
+				"FROM users WHERE team_id = ?1 AND role = 'rep' ORDER BY login",
+				"s", team_id);
+	int r;
+
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lq_user u;
+		int stop;
+
+		rc = read_user(q, st, &u, NULL, NULL);
+		if (rc != LQ_STORE_OK)
+			break;
+		stop = cb(ctx, &u, (int)sqlite3_column_int64(st, 12),
+			  sqlite3_column_int64(st, 11));
+		lq_user_clear(&u);
+		if (stop)
+			break;
+	}
+	if (rc == LQ_STORE_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	release(q, st);
+	return rc;
+}
+
+static enum lq_store_rc sv_user_routed(struct lq_srv_store *s, const char *user_id)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "UPDATE users SET last_routed = "
+				"(SELECT coalesce(max(last_routed), 0) + 1 FROM users) WHERE id = ?1",
+				"s", user_id);
+
+	return run(q, st, rc);
+}
+
 /* --- tokens and keys ----------------------------------------------------- */
 
 static enum lq_store_rc sv_token_add(struct lq_srv_store *s, const char *hash,
@@ -1209,6 +1337,12 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.user_each = sv_user_each,
 	.user_set_password = sv_user_set_password,
 	.team_lead = sv_team_lead,
+	.rules_get = sv_rules_get,
+	.rules_put = sv_rules_put,
+	.team_rules_get = sv_team_rules_get,
+	.team_rules_set = sv_team_rules_set,
+	.team_reps = sv_team_reps,
+	.user_routed = sv_user_routed,
 	.token_add = sv_token_add,
 	.token_user = sv_token_user,
 	.tokens_revoke = sv_tokens_revoke,

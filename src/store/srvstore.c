@@ -88,6 +88,40 @@ enum lq_store_rc lq_srv_team_lead(struct lq_srv_store *s, const char *team_id,
 {
 	return s->ops->team_lead(s, team_id, out);
 }
+
+enum lq_store_rc lq_srv_rules_get(struct lq_srv_store *s, int64_t *seq, char **text)
+{
+	return s->ops->rules_get(s, seq, text);
+}
+
+enum lq_store_rc lq_srv_rules_put(struct lq_srv_store *s, const char *text, const char *who,
+				  lq_time now, int64_t *seq)
+{
+	return s->ops->rules_put(s, text, who, now, seq);
+}
+
+enum lq_store_rc lq_srv_team_rules_get(struct lq_srv_store *s, const char *team_id,
+				       struct lq_srv_team_rules *out)
+{
+	return s->ops->team_rules_get(s, team_id, out);
+}
+
+enum lq_store_rc lq_srv_team_rules_set(struct lq_srv_store *s, const char *team_id,
+				       const struct lq_srv_team_rules *r)
+{
+	return s->ops->team_rules_set(s, team_id, r);
+}
+
+enum lq_store_rc lq_srv_team_reps(struct lq_srv_store *s, const char *team_id,
+				  lq_srv_rep_cb cb, void *ctx)
+{
+	return s->ops->team_reps(s, team_id, cb, ctx);
+}
+
+enum lq_store_rc lq_srv_user_routed(struct lq_srv_store *s, const char *user_id)
+{
+	return s->ops->user_routed(s, user_id);
+}
 enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,
 				  const char *user_id, lq_time now)
 {
