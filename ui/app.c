@@ -341,7 +341,7 @@ static int timeline_cb(void *ctx, const struct lq_activity *a)
 	e->at = a->at;
 	e->outcome = a->outcome;
 	e->undone = a->undone;
-	if (lq_routing_text(a, routed, sizeof routed)) {
+	if (lq_system_note(a, routed, sizeof routed)) {
 		e->subject = NULL;
 		e->detail = strdup(routed);
 	} else {

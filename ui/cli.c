@@ -697,7 +697,7 @@ static int timeline_text(void *ctx, const struct lq_activity *a)
 	       (int)a->kind >= 0 && a->kind < LQ_ACT_COUNT ? _(lq_activity_label(a->kind)) : "?");
 	if (a->outcome >= 0 && a->outcome < LQ_OUTCOME_COUNT)
 		printf(" \u00b7 %s", _(lq_outcome_label((enum lq_outcome)a->outcome)));
-	if (lq_routing_text(a, routed, sizeof routed)) {
+	if (lq_system_note(a, routed, sizeof routed)) {
 		printf(" \u00b7 %s", routed);
 	} else {
 		if (a->subject && *a->subject)

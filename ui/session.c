@@ -832,20 +832,54 @@ char *lq_session_token(const char *server)
 	return n ? strdup(buf) : NULL;
 }
 
-bool lq_routing_text(const struct lq_activity *a, char *buf, size_t size)
+bool lq_system_note(const struct lq_activity *a, char *buf, size_t size)
 {
-	int how;
+	int how, ev, act;
 
-	if (a->kind != LQ_ACT_ASSIGNMENT || !a->actor || strcmp(a->actor, "routing") != 0)
+	if (!a->actor || !a->detail)
 		return false;
-	how = lq_route_how_parse(a->detail);
-	if (how < 0)
+	if (a->kind == LQ_ACT_ASSIGNMENT && strcmp(a->actor, "routing") == 0) {
+		how = lq_route_how_parse(a->detail);
+		if (how < 0)
+			return false;
+		if (a->subject && *a->subject)
+			/* TRANSLATORS: a rule's name, then how its owner was chosen. */
+			snprintf(buf, size, _("routed by rule %s, %s"), a->subject,
+				 _(lq_route_how_label((enum lq_route_how)how)));
+		else
+			snprintf(buf, size, _("routed: %s"),
+				 _(lq_route_how_label((enum lq_route_how)how)));
+		return true;
+	}
+	if (strcmp(a->actor, "sla") != 0)
 		return false;
-	if (a->subject && *a->subject)
-		/* TRANSLATORS: a rule's name, then how its owner was chosen. */
-		snprintf(buf, size, _("routed by rule %s, %s"), a->subject,
-			 _(lq_route_how_label((enum lq_route_how)how)));
-	else
-		snprintf(buf, size, _("routed: %s"), _(lq_route_how_label((enum lq_route_how)how)));
-	return true;
+	if (a->kind == LQ_ACT_ASSIGNMENT) {
+		ev = lq_sla_event_parse(a->detail);
+		if (ev < 0 || !a->subject)
+			return false;
+		/* TRANSLATORS: the new owner's login, then the SLA event. */
+		snprintf(buf, size, _("reassigned to %s: %s"), a->subject,
+			 _(lq_sla_event_label((enum lq_sla_event)ev)));
+		return true;
+	}
+	if (a->kind != LQ_ACT_ESCALATION || !a->subject)
+		return false;
+	ev = lq_sla_event_parse(a->subject);
+	if (ev == LQ_SLA_EVENT_BREACH) {
+		act = lq_breach_action_parse(a->detail);
+		if (act < 0)
+			return false;
+		snprintf(buf, size, "%s: %s", _(lq_sla_event_label((enum lq_sla_event)ev)),
+			 _(lq_breach_action_label((enum lq_breach_action)act)));
+		return true;
+	}
+	if (ev == LQ_SLA_EVENT_EXPIRY) {
+		act = lq_expiry_action_parse(a->detail);
+		if (act < 0)
+			return false;
+		snprintf(buf, size, "%s: %s", _(lq_sla_event_label((enum lq_sla_event)ev)),
+			 _(lq_expiry_action_label((enum lq_expiry_action)act)));
+		return true;
+	}
+	return false;
 }

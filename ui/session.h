@@ -88,9 +88,11 @@ struct json_t;
 int lq_session_adopt_user(struct lq_store *st, const char *server, const struct json_t *user_json,
 			  char *why, size_t whysize);
 
-/* A routing activity (actor "routing") as a sentence in the user's language
- * ("routed by rule ES-Centro, round-robin") into buf; false for any other.
+/* History the server's rules wrote (routing, the SLA sweep: actors
+ * "routing" and "sla", wire names in subject and detail) as a sentence in
+ * the user's language into buf: "routed by rule ES-Centro, round-robin",
+ * "first contact overdue: team lead notified".  False for anything else.
  * The screens' timeline and `leadq show` both write it. */
-bool lq_routing_text(const struct lq_activity *a, char *buf, size_t size);
+bool lq_system_note(const struct lq_activity *a, char *buf, size_t size);
 
 #endif

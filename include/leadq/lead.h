@@ -57,7 +57,8 @@
 	X(MESSAGE,       "message",       N_("message"))       \
 	X(NOTE,          "note",          N_("note"))          \
 	X(STATUS_CHANGE, "status_change", N_("status change")) \
-	X(ASSIGNMENT,    "assignment",    N_("assignment"))
+	X(ASSIGNMENT,    "assignment",    N_("assignment"))    \
+	X(ESCALATION,    "escalation",    N_("SLA escalation"))
 
 enum lq_status {
 #define X(id, wire, label) LQ_STATUS_##id,

@@ -65,23 +65,24 @@ enum lq_route_mode {
 	LQ_ROUTE_MODE_COUNT
 };
 
+/* Labels: how the lead's history says what the SLA sweep did. */
 #define LQ_BREACH_ACTION_LIST(X) \
-	X(NOTIFY,   "notify")   \
-	X(REASSIGN, "reassign")
+	X(NOTIFY,   "notify",   N_("team lead notified")) \
+	X(REASSIGN, "reassign", N_("reassigned"))
 
 enum lq_breach_action {
-#define X(id, wire) LQ_BREACH_##id,
+#define X(id, wire, label) LQ_BREACH_##id,
 	LQ_BREACH_ACTION_LIST(X)
 #undef X
 	LQ_BREACH_ACTION_COUNT
 };
 
 #define LQ_EXPIRY_ACTION_LIST(X) \
-	X(RECYCLE,     "recycle")     \
-	X(UNREACHABLE, "unreachable")
+	X(RECYCLE,     "recycle",     N_("back to marketing")) \
+	X(UNREACHABLE, "unreachable", N_("marked unreachable"))
 
 enum lq_expiry_action {
-#define X(id, wire) LQ_EXPIRY_##id,
+#define X(id, wire, label) LQ_EXPIRY_##id,
 	LQ_EXPIRY_ACTION_LIST(X)
 #undef X
 	LQ_EXPIRY_ACTION_COUNT
@@ -91,8 +92,10 @@ enum lq_expiry_action {
 const char *lq_route_mode_wire(enum lq_route_mode m);
 int lq_route_mode_parse(const char *wire);
 const char *lq_breach_action_wire(enum lq_breach_action a);
+const char *lq_breach_action_label(enum lq_breach_action a);   /* untranslated (N_) */
 int lq_breach_action_parse(const char *wire);
 const char *lq_expiry_action_wire(enum lq_expiry_action a);
+const char *lq_expiry_action_label(enum lq_expiry_action a);   /* untranslated (N_) */
 int lq_expiry_action_parse(const char *wire);
 
 /* --- routing rules ---------------------------------------------------------- */

@@ -53,6 +53,33 @@ void lq_sla_deadlines(struct lq_lead *lead, const struct lq_sla_policy *p,
 void lq_sla_status(const struct lq_lead *lead, const struct lq_sla_policy *p,
 		   const struct lq_calendar *cal, lq_time now, struct lq_sla_view *out);
 
+/* What the server's SLA sweep owes a lead (DESIGN §3): the first-contact
+ * deadline passed untouched (a breach: notify the team lead, or reassign),
+ * or the touch window ended short of the touches required (expiry: recycle
+ * or unreachable with reason sla_expired).  Wire names in the lead's
+ * history (an escalation activity's subject) and the sweep's records. */
+#define LQ_SLA_EVENT_LIST(X) \
+	X(BREACH, "first_contact_breach", N_("first contact overdue")) \
+	X(EXPIRY, "touch_window_over",    N_("touch window over"))
+
+enum lq_sla_event {
+	LQ_SLA_EVENT_NONE = -1,
+#define X(id, wire, label) LQ_SLA_EVENT_##id,
+	LQ_SLA_EVENT_LIST(X)
+#undef X
+	LQ_SLA_EVENT_COUNT
+};
+const char *lq_sla_event_wire(enum lq_sla_event e);
+const char *lq_sla_event_label(enum lq_sla_event e);   /* untranslated (N_) */
+int lq_sla_event_parse(const char *wire);              /* -1 when unknown */
+
+/* The event due on lead at now, LQ_SLA_EVENT_NONE when none; *due is the
+ * deadline that passed.  Expiry first: a lead past both deadlines is closed,
+ * not escalated.  Breach: status new, no touch, now >= sla_first_due.
+ * Expiry: status new or working, touches < touches_required, now >=
+ * sla_cadence_due.  Exactly at the deadline counts as passed. */
+enum lq_sla_event lq_sla_sweep_due(const struct lq_lead *lead, lq_time now, lq_time *due);
+
 /* Translatable names ("on track", "at risk", "breached"); gettext_noop'd. */
 const char *lq_sla_state_name(enum lq_sla_state s);
 

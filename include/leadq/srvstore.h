@@ -77,6 +77,7 @@ struct lq_srv_team_rules {
 	char dispatcher_id[LQ_UUID_SIZE];   /* "" when none */
 	int on_breach;                      /* enum lq_breach_action */
 	int on_expiry;                      /* enum lq_expiry_action */
+	lq_time actions_since;              /* the sweep acts on deadlines from then */
 };
 enum lq_store_rc lq_srv_team_rules_get(struct lq_srv_store *s, const char *team_id,
 				       struct lq_srv_team_rules *out);
@@ -90,6 +91,21 @@ enum lq_store_rc lq_srv_team_reps(struct lq_srv_store *s, const char *team_id,
 				  lq_srv_rep_cb cb, void *ctx);
 /* Marks the user as the latest to receive a routed lead. */
 enum lq_store_rc lq_srv_user_routed(struct lq_srv_store *s, const char *user_id);
+
+/* --- the SLA sweep (src/server/sweep.c) --- */
+/* Open leads with a running deadline passed at now (first contact: new and
+ * untouched; touch window: fewer touches than required), on or after their
+ * team's actions_since, and no action recorded for that deadline; at most
+ * limit, each id once.  cb returns non-zero to stop. */
+typedef int (*lq_srv_id_cb)(void *ctx, const char *id);
+enum lq_store_rc lq_srv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
+				lq_srv_id_cb cb, void *ctx);
+/* Records the sweep's action on a lead's deadline, in the caller's
+ * transaction: *claimed false when one was recorded already (another sweep
+ * was first; the caller then does nothing). */
+enum lq_store_rc lq_srv_sla_claim(struct lq_srv_store *s, const char *lead_id,
+				  const char *event, lq_time due, const char *action,
+				  lq_time now, bool *claimed);
 
 /* Tokens and API keys by the hex SHA-256 of their text. */
 enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,

@@ -33,12 +33,22 @@ static const char *const route_mode_wire[] = {
 #undef X
 };
 static const char *const breach_action_wire[] = {
-#define X(id, wire) wire,
+#define X(id, wire, label) wire,
+	LQ_BREACH_ACTION_LIST(X)
+#undef X
+};
+static const char *const breach_action_label[] = {
+#define X(id, wire, label) label,
 	LQ_BREACH_ACTION_LIST(X)
 #undef X
 };
 static const char *const expiry_action_wire[] = {
-#define X(id, wire) wire,
+#define X(id, wire, label) wire,
+	LQ_EXPIRY_ACTION_LIST(X)
+#undef X
+};
+static const char *const expiry_action_label[] = {
+#define X(id, wire, label) label,
 	LQ_EXPIRY_ACTION_LIST(X)
 #undef X
 };
@@ -69,6 +79,16 @@ int lq_route_mode_parse(const char *wire)
 const char *lq_breach_action_wire(enum lq_breach_action a)
 {
 	return (int)a >= 0 && a < LQ_BREACH_ACTION_COUNT ? breach_action_wire[a] : NULL;
+}
+
+const char *lq_breach_action_label(enum lq_breach_action a)
+{
+	return (int)a >= 0 && a < LQ_BREACH_ACTION_COUNT ? breach_action_label[a] : NULL;
+}
+
+const char *lq_expiry_action_label(enum lq_expiry_action a)
+{
+	return (int)a >= 0 && a < LQ_EXPIRY_ACTION_COUNT ? expiry_action_label[a] : NULL;
 }
 
 int lq_breach_action_parse(const char *wire)

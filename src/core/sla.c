@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <string.h>
+
 #include "leadq/i18n.h"
 #include "leadq/lead.h"
 #include "leadq/sla.h"
@@ -114,4 +116,51 @@ const char *lq_sla_state_name(enum lq_sla_state s)
 	default:
 		return "";
 	}
+}
+
+static const char *const sla_event_wire[] = {
+#define X(id, wire, label) wire,
+	LQ_SLA_EVENT_LIST(X)
+#undef X
+};
+static const char *const sla_event_label[] = {
+#define X(id, wire, label) label,
+	LQ_SLA_EVENT_LIST(X)
+#undef X
+};
+
+const char *lq_sla_event_wire(enum lq_sla_event e)
+{
+	return (int)e >= 0 && e < LQ_SLA_EVENT_COUNT ? sla_event_wire[e] : NULL;
+}
+
+const char *lq_sla_event_label(enum lq_sla_event e)
+{
+	return (int)e >= 0 && e < LQ_SLA_EVENT_COUNT ? sla_event_label[e] : NULL;
+}
+
+int lq_sla_event_parse(const char *wire)
+{
+	for (int i = 0; wire && i < LQ_SLA_EVENT_COUNT; i++)
+		if (strcmp(sla_event_wire[i], wire) == 0)
+			return i;
+	return -1;
+}
+
+enum lq_sla_event lq_sla_sweep_due(const struct lq_lead *lead, lq_time now, lq_time *due)
+{
+	bool open = lead->status == LQ_STATUS_NEW || lead->status == LQ_STATUS_WORKING;
+
+	*due = LQ_TIME_NONE;
+	if (open && lead->touches < lead->touches_required &&
+	    lead->sla_cadence_due != LQ_TIME_NONE && now >= lead->sla_cadence_due) {
+		*due = lead->sla_cadence_due;
+		return LQ_SLA_EVENT_EXPIRY;
+	}
+	if (lead->status == LQ_STATUS_NEW && lead->first_touch_at == LQ_TIME_NONE &&
+	    lead->sla_first_due != LQ_TIME_NONE && now >= lead->sla_first_due) {
+		*due = lead->sla_first_due;
+		return LQ_SLA_EVENT_BREACH;
+	}
+	return LQ_SLA_EVENT_NONE;
 }

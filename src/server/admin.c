@@ -285,10 +285,11 @@ static int exec_init(struct opts *o)
 
 static int exec_serve(struct opts *o)
 {
-	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90 };
+	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90, 60 };
 	const char *listen = opt(o, "listen") ? opt(o, "listen") : o->listen;
 	const char *max_body = opt(o, "max-body") ? opt(o, "max-body") : o->max_body;
 	const char *conns = opt(o, "max-connections");
+	const char *sweep = opt(o, "sweep-interval");
 	char *end;
 
 	if (listen)
@@ -307,7 +308,36 @@ static int exec_serve(struct opts *o)
 			return usage_error(_("--max-connections '%s': expected 1..65536"), conns);
 		so.max_connections = (unsigned)v;
 	}
+	if (sweep) {
+		unsigned long v = strtoul(sweep, &end, 10);
+
+		if (*end || end == sweep || v > 86400)
+			return usage_error(_("--sweep-interval '%s': expected seconds, 0..86400"),
+					   sweep);
+		so.sweep_interval_s = (unsigned)v;
+	}
 	return srv_serve(&so);
+}
+
+static int exec_sweep(struct opts *o)
+{
+	const char *when = opt(o, "now");
+	struct srv_sweep_counts n;
+	struct srv *S;
+	lq_time now = lq_os_now();
+	int rc;
+
+	if (when && !lq_time_parse(when, &now))
+		return usage_error(_("--now '%s': expected an RFC 3339 time"), when);
+	S = state(o);
+	if (!S)
+		return SRV_EXIT_FAIL;
+	rc = srv_sweep(S, now, &n) == 0 ? SRV_EXIT_OK : SRV_EXIT_FAIL;
+	/* Read by scripts: the counts, never translated. */
+	printf("breach_notified %d\nbreach_reassigned %d\nexpired %d\n", n.breaches_notified,
+	       n.breaches_reassigned, n.expired);
+	srv_state_close(S);
+	return rc;
 }
 
 static int exec_user_add(struct opts *o)
@@ -525,6 +555,7 @@ static int exec_team_add(struct opts *o)
 	const char *tz = opt(o, "tz") ? opt(o, "tz") : "UTC";
 	const char *hours = opt(o, "hours"), *holidays = opt(o, "holidays");
 	const char *routing = opt(o, "routing");
+	struct lq_srv_team_rules tr;
 	struct lq_calendar cal;
 	struct lq_team t;
 	struct srv *S;
@@ -566,7 +597,14 @@ static int exec_team_add(struct opts *o)
 		rc = failure(_("out of memory"));
 		goto out;
 	}
+	/* The SLA sweep acts on the team's deadlines from its creation on. */
 	if (lq_srv_begin(S->db) != LQ_STORE_OK || lq_srv_team_put(S->db, &t, routing) != LQ_STORE_OK ||
+	    lq_srv_team_rules_get(S->db, t.id, &tr) != LQ_STORE_OK) {
+		rc = store_failure(S, o->pos[0]);
+		goto out;
+	}
+	tr.actions_since = lq_os_now();
+	if (lq_srv_team_rules_set(S->db, t.id, &tr) != LQ_STORE_OK ||
 	    record_org(S, "team", t.id, t.id, "team_add", lq_team_to_json(&t)) != LQ_STORE_OK ||
 	    lq_srv_commit(S->db) != LQ_STORE_OK) {
 		rc = store_failure(S, o->pos[0]);
@@ -752,6 +790,9 @@ static int apply_policy(struct srv *S, const char *path, const struct lq_team_po
 		tr.on_breach = p->on_breach;
 	if (p->on_expiry >= 0)
 		tr.on_expiry = p->on_expiry;
+	/* New actions apply to deadlines from now on, not to old overdue leads. */
+	if (p->on_breach >= 0 || p->on_expiry >= 0)
+		tr.actions_since = lq_os_now();
 	if (p->dispatcher) {
 		if (lq_srv_user_get(S->db, p->dispatcher, true, &d, NULL, NULL) != LQ_STORE_OK ||
 		    !d.active) {
@@ -1013,8 +1054,10 @@ out:
 /* --- the table ---------------------------------------------------------------------- */
 
 static const struct cmd cmds[] = {
-	{ "serve", "[--listen ADDR:PORT] [--max-body BYTES] [--max-connections N]",
-	  "listen:,max-body:,max-connections:", 0, exec_serve },
+	{ "serve", "[--listen ADDR:PORT] [--max-body BYTES] [--max-connections N] "
+	  "[--sweep-interval SECONDS]",
+	  "listen:,max-body:,max-connections:,sweep-interval:", 0, exec_serve },
+	{ "sweep", "[--now TIME]", "now:", 0, exec_sweep },
 	{ "init", "", "", 0, exec_init },
 	{ "user add", "LOGIN --name NAME --role rep|lead|telequal|admin [--team TEAM] "
 	  "[--tz ZONE] [--password-stdin]", "name:,role:,team:,tz:,password-stdin", 1,

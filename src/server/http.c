@@ -382,8 +382,43 @@ static bool parse_listen(const char *text, struct sockaddr_in *addr)
 			 &addr->sin_addr) == 1;
 }
 
+/* The SLA sweep every interval, off the request threads; it takes db_lock
+ * a lead at a time.  Wakes at once on stop (feed_cond is broadcast). */
+struct sweeper {
+	struct srv *S;
+	unsigned interval_s;
+	pthread_t thread;
+	bool running;
+};
+
+static void *sweeper_main(void *arg)
+{
+	struct sweeper *w = arg;
+	struct srv *S = w->S;
+
+	pthread_mutex_lock(&S->feed_lock);
+	while (!S->stopping) {
+		struct timespec deadline;
+		struct srv_sweep_counts n;
+
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += (time_t)w->interval_s;
+		while (!S->stopping &&
+		       pthread_cond_timedwait(&S->feed_cond, &S->feed_lock, &deadline) == 0)
+			;   /* woken by a feed change: keep waiting until the time */
+		if (S->stopping)
+			break;
+		pthread_mutex_unlock(&S->feed_lock);
+		srv_sweep(S, lq_os_now(), &n);
+		pthread_mutex_lock(&S->feed_lock);
+	}
+	pthread_mutex_unlock(&S->feed_lock);
+	return NULL;
+}
+
 int srv_serve(const struct srv_serve_opts *o)
 {
+	static struct sweeper sweeper;
 	static struct srv S;            /* big (rate table): not on the stack */
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
@@ -432,14 +467,25 @@ int srv_serve(const struct srv_serve_opts *o)
 		printf("listening on %s:%u\n", host, info ? (unsigned)info->port : 0u);
 		fflush(stdout);
 	}
+	if (o->sweep_interval_s > 0) {
+		sweeper.S = &S;
+		sweeper.interval_s = o->sweep_interval_s;
+		int err = pthread_create(&sweeper.thread, NULL, sweeper_main, &sweeper);
+
+		sweeper.running = err == 0;
+		if (err)
+			fprintf(stderr, "leadqd: the SLA sweep cannot start: %s\n", strerror(err));
+	}
 	while (sig != SIGTERM && sig != SIGINT)
 		if (sigwait(&set, &sig) != 0)
 			break;
-	/* Wake the long polls, then let the connection threads finish. */
+	/* Wake the long polls and the sweep, then let the threads finish. */
 	pthread_mutex_lock(&S.feed_lock);
 	S.stopping = true;
 	pthread_cond_broadcast(&S.feed_cond);
 	pthread_mutex_unlock(&S.feed_lock);
+	if (sweeper.running)
+		pthread_join(sweeper.thread, NULL);
 	MHD_stop_daemon(d);
 	srv_state_close(&S);
 	return SRV_EXIT_OK;

@@ -150,13 +150,27 @@ static char *applied_text(const char *id, const char *lead_text)
 	return text;
 }
 
-static char *dump_lead(const struct lq_lead *l)
+char *srv_lead_text(const struct lq_lead *l)
 {
 	json_t *j = lq_lead_to_json(l);
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 	json_decref(j);
 	return text;
+}
+
+void srv_lead_changed(struct srv *S, struct lq_lead *l, bool moved, int64_t *status_version,
+		      lq_time now)
+{
+	struct lq_calendar cal;
+	struct lq_sla_policy policy;
+
+	l->version++;
+	l->updated_at = now;
+	if (moved)
+		*status_version = l->version;
+	srv_team_calendar(S, l->team_id, &cal, &policy);
+	lq_sla_deadlines(l, &policy, &cal);
 }
 
 /* An audited refusal, in a savepoint of its own (the op's was rolled back). */
@@ -317,6 +331,7 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 {
 	const char *owner = json_string_value(json_object_get(args, "owner"));
 	const char *reason = json_string_value(json_object_get(args, "reason"));
+	const char *activity = json_string_value(json_object_get(args, "activity"));
 	struct lq_user u;
 
 	if (c->user.role != LQ_ROLE_LEAD && c->user.role != LQ_ROLE_ADMIN) {
@@ -325,6 +340,8 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	}
 	if (!owner || !lq_uuid_valid(owner))
 		return rejected(id, "bad_request", "args.owner: expected a user id");
+	if (json_object_get(args, "activity") && (!activity || !lq_uuid_valid(activity)))
+		return rejected(id, "bad_request", "args.activity: expected a UUID");
 	*rc = lq_srv_user_get(S->db, owner, false, &u, NULL, NULL);
 	if (*rc == LQ_STORE_NOTFOUND) {
 		*rc = LQ_STORE_OK;
@@ -353,7 +370,10 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	lq_user_clear(&u);
 	w->moved = true;
 	w->reassigned = true;
-	lq_os_uuid_ordered(w->act.a.id);
+	if (activity)
+		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
+	else
+		lq_os_uuid_ordered(w->act.a.id);
 	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
 	w->act.a.kind = LQ_ACT_ASSIGNMENT;
 	w->act.a.at = at;
@@ -380,8 +400,6 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	json_t *jafter = NULL;
 	lq_time at = now;
 	int64_t seq = 0;
-	struct lq_calendar cal;
-	struct lq_sla_policy policy;
 
 	*status = 200;
 	if (!json_is_object(args))
@@ -470,13 +488,24 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 		rc = LQ_STORE_NOMEM;
 		goto store_fail;
 	}
+	/* A client names the activity it recorded; an id in use (another
+	 * lead's row, say) must not be overwritten. */
+	{
+		char other_lead[LQ_UUID_SIZE], *other = NULL;
+		int64_t other_version;
+
+		rc = lq_srv_activity_text(S->db, w.act.a.id, other_lead, &other_version, &other);
+		free(other);
+		if (rc == LQ_STORE_OK) {
+			lq_srv_rollback(S->db);
+			res = rejected(id, "bad_request", "args.activity: this id is in use");
+			goto out;
+		}
+		if (rc != LQ_STORE_NOTFOUND)
+			goto store_fail;
+	}
 	/* The common tail: version, deadlines, rows. */
-	w.lead.version++;
-	w.lead.updated_at = now;
-	if (w.moved)
-		w.status_version = w.lead.version;
-	srv_team_calendar(S, w.lead.team_id, &cal, &policy);
-	lq_sla_deadlines(&w.lead, &policy, &cal);
+	srv_lead_changed(S, &w.lead, w.moved, &w.status_version, now);
 	jafter = lq_lead_to_json(&w.lead);
 	after_text = jafter ? json_dumps(jafter, JSON_COMPACT) : NULL;
 	if (!before_text || !after_text || !(res_text = applied_text(id, after_text))) {
@@ -578,8 +607,6 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 	char *before_text = NULL, *after_text = NULL;
 	bool created, have_owner = false, was_routed = false;
 	int64_t status_version = 1, seq = 0;
-	struct lq_calendar cal;
-	struct lq_sla_policy policy;
 
 	*status = 200;
 	lq_lead_init(&incoming);
@@ -643,7 +670,7 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 		rc = lq_srv_lead_get(S->db, id, &lead, &status_version);
 		if (rc != LQ_STORE_OK)
 			goto store_fail;
-		before_text = dump_lead(&lead);
+		before_text = srv_lead_text(&lead);
 		if (!before_text || !merge_lead(&lead, &incoming))
 			goto nomem_tx;
 	}
@@ -677,13 +704,8 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 				     lq_route_how_wire((enum lq_route_how)routed.how)))
 			goto nomem_tx;
 	}
-	if (created || have_owner)
-		status_version = lead.version + 1;
-	lead.version++;
-	lead.updated_at = now;
-	srv_team_calendar(S, lead.team_id, &cal, &policy);
-	lq_sla_deadlines(&lead, &policy, &cal);
-	after_text = dump_lead(&lead);
+	srv_lead_changed(S, &lead, created || have_owner, &status_version, now);
+	after_text = srv_lead_text(&lead);
 	if (!after_text)
 		goto nomem_tx;
 	rc = lq_srv_lead_put(S->db, &lead, status_version);

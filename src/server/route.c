@@ -115,9 +115,8 @@ static void reps_free(struct reps *r)
 	lq_free(r->rep);
 }
 
-/* Round-robin weighted by capacity; *found false when nobody has room. */
-static enum lq_store_rc pick_round_robin(struct srv *S, const char *team_id,
-					 struct lq_user *owner, bool *found)
+enum lq_store_rc srv_pick_rep(struct srv *S, const char *team_id, const char *exclude_id,
+			      struct lq_user *owner, bool *found)
 {
 	struct reps r = {0};
 	enum lq_store_rc rc = lq_srv_team_reps(S->db, team_id, reps_add, &r);
@@ -131,6 +130,8 @@ static enum lq_store_rc pick_round_robin(struct srv *S, const char *team_id,
 		for (size_t k = 0; k < r.n; k++) {
 			r.rep[k].id = r.id[k];
 			r.rep[k].login = r.login[k];
+			if (exclude_id && strcmp(r.id[k], exclude_id) == 0)
+				r.rep[k].active = false;   /* not a candidate */
 		}
 		i = lq_route_pick_rep(r.rep, r.n);
 		if (i >= 0)
@@ -156,7 +157,7 @@ static enum lq_store_rc route_in_team(struct srv *S, const struct lq_team *team,
 		return rc;
 	memcpy(out->team_id, team->id, LQ_UUID_SIZE);
 	if (tr.routing == LQ_ROUTE_ROUND_ROBIN) {
-		rc = pick_round_robin(S, team->id, &out->owner, &found);
+		rc = srv_pick_rep(S, team->id, NULL, &out->owner, &found);
 		out->how = found ? LQ_HOW_ROUND_ROBIN : LQ_HOW_NO_ROOM;
 		out->has_owner = found;
 		return rc;

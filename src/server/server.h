@@ -103,6 +103,29 @@ void srv_routed_clear(struct srv_routed *r);
  * team lead of the first team when none applies).  Under db_lock, in the
  * caller's transaction: a round-robin pick is remembered there. */
 enum lq_store_rc srv_route_lead(struct srv *S, const struct lq_lead *l, struct srv_routed *out);
+/* A rep of the team by round-robin weighted by capacity (not exclude_id,
+ * which may be NULL), remembered as the latest routed; *found false when
+ * nobody has room. */
+enum lq_store_rc srv_pick_rep(struct srv *S, const char *team_id, const char *exclude_id,
+			      struct lq_user *owner, bool *found);
+
+/* A lead's codec JSON text (malloc'd), NULL when out of memory. */
+char *srv_lead_text(const struct lq_lead *l);
+/* The common tail of every change to a lead: version and updated_at, the
+ * status version when its owner or status moved, deadlines on its team's
+ * calendar.  Under db_lock. */
+void srv_lead_changed(struct srv *S, struct lq_lead *l, bool moved, int64_t *status_version,
+		      lq_time now);
+
+/* --- sweep.c: the SLA sweep ---------------------------------------------- */
+struct srv_sweep_counts {
+	int breaches_notified, breaches_reassigned, expired;
+};
+/* One pass at now: every action owed (lq_sla_sweep_due), each exactly once
+ * (lq_srv_sla_claim) in a transaction with its lead, history, feed and
+ * audit rows.  Takes db_lock for each lead; wakes long polls.  0, or -1 with
+ * a message on stderr (what was committed stays). */
+int srv_sweep(struct srv *S, lq_time now, struct srv_sweep_counts *counts);
 
 /* --- ops.c ----------------------------------------------------------------- */
 /* Applies one validated op for the caller and returns its result object as
@@ -161,6 +184,7 @@ struct srv_serve_opts {
 	size_t max_body;
 	unsigned max_connections;
 	unsigned timeout_s;
+	unsigned sweep_interval_s;     /* 0: no SLA sweep in this server */
 };
 int srv_serve(const struct srv_serve_opts *o);
 /* Opens the database and reads (or makes) the epoch; 0, or 1 with a message

@@ -47,6 +47,11 @@ struct lq_srv_store_ops {
 	enum lq_store_rc (*team_reps)(struct lq_srv_store *s, const char *team_id,
 				      lq_srv_rep_cb cb, void *ctx);
 	enum lq_store_rc (*user_routed)(struct lq_srv_store *s, const char *user_id);
+	enum lq_store_rc (*sla_due)(struct lq_srv_store *s, lq_time now, int limit,
+				    lq_srv_id_cb cb, void *ctx);
+	enum lq_store_rc (*sla_claim)(struct lq_srv_store *s, const char *lead_id,
+				      const char *event, lq_time due, const char *action,
+				      lq_time now, bool *claimed);
 	enum lq_store_rc (*token_add)(struct lq_srv_store *s, const char *hash,
 				      const char *user_id, lq_time now);
 	enum lq_store_rc (*token_user)(struct lq_srv_store *s, const char *hash,

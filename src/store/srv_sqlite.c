@@ -547,8 +547,9 @@ static enum lq_store_rc sv_team_put(struct lq_srv_store *s, const struct lq_team
 	enum lq_store_rc rc;
 	sqlite3_stmt *st = prep(q, &rc,
 		"INSERT INTO teams (id, name, tz, hours, holidays, first_contact_minutes, "
-		"touches_required, touch_window_days, at_risk_percent, routing) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'direct')) "
+		"touches_required, touch_window_days, at_risk_percent, routing, sla_actions_since) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 'direct'), "
+		"CAST(strftime('%s', 'now') AS INTEGER)) "
 		"ON CONFLICT (id) DO UPDATE SET name = excluded.name, tz = excluded.tz, "
 		"hours = excluded.hours, holidays = excluded.holidays, "
 		"first_contact_minutes = excluded.first_contact_minutes, "
@@ -766,8 +767,8 @@ static enum lq_store_rc sv_team_rules_get(struct lq_srv_store *s, const char *te
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
-	sqlite3_stmt *st = prep(q, &rc, "SELECT routing, dispatcher_id, on_breach, on_expiry "
-				"FROM teams WHERE id = ?1", "s", team_id);
+	sqlite3_stmt *st = prep(q, &rc, "SELECT routing, dispatcher_id, on_breach, on_expiry, "
+				"sla_actions_since FROM teams WHERE id = ?1", "s", team_id);
 	int v;
 
 	memset(out, 0, sizeof *out);
@@ -781,6 +782,7 @@ static enum lq_store_rc sv_team_rules_get(struct lq_srv_store *s, const char *te
 	out->on_breach = v < 0 ? LQ_BREACH_NOTIFY : v;
 	v = lq_expiry_action_parse(col_text(st, 3));
 	out->on_expiry = v < 0 ? LQ_EXPIRY_UNREACHABLE : v;
+	out->actions_since = sqlite3_column_int64(st, 4);
 	release(q, st);
 	return LQ_STORE_OK;
 }
@@ -801,8 +803,9 @@ static enum lq_store_rc sv_team_rules_set(struct lq_srv_store *s, const char *te
 		return LQ_STORE_INVALID;
 	}
 	st = prep(q, &rc, "UPDATE teams SET routing = ?2, dispatcher_id = ?3, on_breach = ?4, "
-		  "on_expiry = ?5, version = version + 1 WHERE id = ?1", "sssss", team_id, routing,
-		  r->dispatcher_id[0] ? r->dispatcher_id : NULL, on_breach, on_expiry);
+		  "on_expiry = ?5, sla_actions_since = ?6, version = version + 1 WHERE id = ?1",
+		  "sssssi", team_id, routing, r->dispatcher_id[0] ? r->dispatcher_id : NULL,
+		  on_breach, on_expiry, (int64_t)r->actions_since);
 	rc = run(q, st, rc);
 	if (rc == LQ_STORE_OK && sqlite3_changes(q->db) == 0)
 		rc = LQ_STORE_NOTFOUND;
@@ -852,6 +855,58 @@ static enum lq_store_rc sv_user_routed(struct lq_srv_store *s, const char *user_
 				"s", user_id);
 
 	return run(q, st, rc);
+}
+
+/* --- the SLA sweep ---------------------------------------------------------- */
+
+static enum lq_store_rc sv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
+				   lq_srv_id_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	/* Two range scans of the partial indexes; the columns hold only the
+	 * running deadlines (sv_lead_put). */
+	sqlite3_stmt *st = prep(q, &rc,
+		"SELECT l.id FROM leads l JOIN teams t ON t.id = l.team_id "
+		"WHERE l.status = 'new' AND l.sla_first_due <= ?1 "
+		"AND l.sla_first_due >= t.sla_actions_since AND NOT EXISTS (SELECT 1 FROM "
+		"sla_actions a WHERE a.lead_id = l.id AND a.event = 'first_contact_breach' "
+		"AND a.due = l.sla_first_due) "
+		"UNION "
+		"SELECT l.id FROM leads l JOIN teams t ON t.id = l.team_id "
+		"WHERE l.status IN ('new', 'working') AND l.sla_cadence_due <= ?1 "
+		"AND l.sla_cadence_due >= t.sla_actions_since AND NOT EXISTS (SELECT 1 FROM "
+		"sla_actions a WHERE a.lead_id = l.id AND a.event = 'touch_window_over' "
+		"AND a.due = l.sla_cadence_due) "
+		"LIMIT ?2", "ii", (int64_t)now, (int64_t)limit);
+	int r;
+
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(ctx, col_text(st, 0)))
+			break;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	release(q, st);
+	return rc;
+}
+
+static enum lq_store_rc sv_sla_claim(struct lq_srv_store *s, const char *lead_id,
+				     const char *event, lq_time due, const char *action,
+				     lq_time now, bool *claimed)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO sla_actions (lead_id, event, due, action, at) "
+				"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+				"ssisi", lead_id, event, (int64_t)due, action, (int64_t)now);
+
+	*claimed = false;
+	rc = run(q, st, rc);
+	if (rc == LQ_STORE_OK)
+		*claimed = sqlite3_changes(q->db) > 0;
+	return rc;
 }
 
 /* --- tokens and keys ----------------------------------------------------- */
@@ -942,6 +997,11 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 	char *made = text ? NULL : dump(lq_lead_to_json(l));
 	const char *data = text ? text : made;
 	char *email = NULL;
+	/* The deadlines still running, which the SLA sweep looks up
+	 * (lq_sla_sweep_due): the first contact until a touch, the touch
+	 * window until enough touches. */
+	lq_time first_due = l->first_touch_at == LQ_TIME_NONE ? l->sla_first_due : LQ_TIME_NONE;
+	lq_time cadence_due = l->touches < l->touches_required ? l->sla_cadence_due : LQ_TIME_NONE;
 
 	if (!data)
 		return nomem(q);
@@ -958,12 +1018,14 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 	/* Most puts (ops) change neither the owner, the team nor the keys: an
 	 * UPDATE that names no indexed column leaves the indexes unwritten (a
 	 * few pages fewer per op in the WAL).  Otherwise the upsert. */
-	st = prep(q, &rc, "UPDATE leads SET status = ?6, mql_at = ?7, version = ?8, "
-		  "status_version = ?9, data = ?10 WHERE id = ?1 AND external_id IS ?2 AND "
-		  "email_key IS ?3 AND owner_id IS ?4 AND team_id IS ?5",
-		  "ssssssti" "is", l->id, l->external_id && *l->external_id ? l->external_id : NULL,
+	st = prep(q, &rc, "UPDATE leads SET mql_at = ?7, version = ?8, status_version = ?9, "
+		  "data = ?10 WHERE id = ?1 AND external_id IS ?2 AND email_key IS ?3 AND "
+		  "owner_id IS ?4 AND team_id IS ?5 AND status = ?6 AND sla_first_due IS ?11 AND "
+		  "sla_cadence_due IS ?12",
+		  "ssssssti" "is" "tt", l->id,
+		  l->external_id && *l->external_id ? l->external_id : NULL,
 		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
-		  (int64_t)l->version, status_version, data);
+		  (int64_t)l->version, status_version, data, first_due, cadence_due);
 	rc = run(q, st, rc);
 	if (rc != LQ_STORE_OK || sqlite3_changes(q->db) > 0) {
 		free(made);
@@ -971,16 +1033,18 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 		return rc;
 	}
 	st = prep(q, &rc, "INSERT INTO leads (id, external_id, email_key, owner_id, team_id, "
-		  "status, mql_at, version, status_version, data) "
-		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		  "status, mql_at, version, status_version, data, sla_first_due, sla_cadence_due) "
+		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
 		  "ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, "
 		  "email_key = excluded.email_key, owner_id = excluded.owner_id, "
 		  "team_id = excluded.team_id, status = excluded.status, mql_at = excluded.mql_at, "
 		  "version = excluded.version, status_version = excluded.status_version, "
-		  "data = excluded.data",
-		  "ssssssti" "is", l->id, l->external_id && *l->external_id ? l->external_id : NULL,
+		  "data = excluded.data, sla_first_due = excluded.sla_first_due, "
+		  "sla_cadence_due = excluded.sla_cadence_due",
+		  "ssssssti" "is" "tt", l->id,
+		  l->external_id && *l->external_id ? l->external_id : NULL,
 		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
-		  (int64_t)l->version, status_version, data);
+		  (int64_t)l->version, status_version, data, first_due, cadence_due);
 	free(made);
 	lq_free(email);
 	return run(q, st, rc);
@@ -1343,6 +1407,8 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.team_rules_set = sv_team_rules_set,
 	.team_reps = sv_team_reps,
 	.user_routed = sv_user_routed,
+	.sla_due = sv_sla_due,
+	.sla_claim = sv_sla_claim,
 	.token_add = sv_token_add,
 	.token_user = sv_token_user,
 	.tokens_revoke = sv_tokens_revoke,

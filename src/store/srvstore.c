@@ -122,6 +122,19 @@ enum lq_store_rc lq_srv_user_routed(struct lq_srv_store *s, const char *user_id)
 {
 	return s->ops->user_routed(s, user_id);
 }
+
+enum lq_store_rc lq_srv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
+				lq_srv_id_cb cb, void *ctx)
+{
+	return s->ops->sla_due(s, now, limit, cb, ctx);
+}
+
+enum lq_store_rc lq_srv_sla_claim(struct lq_srv_store *s, const char *lead_id,
+				  const char *event, lq_time due, const char *action,
+				  lq_time now, bool *claimed)
+{
+	return s->ops->sla_claim(s, lead_id, event, due, action, now, claimed);
+}
 enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,
 				  const char *user_id, lq_time now)
 {

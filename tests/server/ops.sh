@@ -33,6 +33,13 @@ expect_code 200 "the replay"
 [ "$(sql "SELECT count(*) FROM ops_applied WHERE id = '$id1'")" = 1 ] || fail "op not recorded"
 [ "$(sql "SELECT json_extract(data, '\$.touches') FROM leads WHERE id = '$lead'")" = 1 ] || fail "the replay was applied twice"
 
+say "an activity id in use"
+as "$ana" POST /ops "{\"ops\": [$(op "$(uuid)" add_note 2 "{\"text\": \"steal\", \"activity\": \"$act1\"}")]}"
+[ "$(jget '$.results[0].result')" = rejected ] || fail "a used activity id was accepted: $(cat "$T/body")"
+jget '$.results[0].error.message' | grep -q "in use" || fail "the reason does not say the id is in use"
+[ "$(sql "SELECT json_extract(data, '\$.kind') FROM activities WHERE id = '$act1'")" = call ] ||
+	fail "the activity under that id was overwritten"
+
 say "same id, other body"
 as "$ana" POST /ops "{\"ops\": [$(op "$id1" add_note 1 '{"text": "other", "activity": "'"$(uuid)"'"}')]}"
 expect_code 200 "same id other body"

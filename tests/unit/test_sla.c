@@ -358,6 +358,63 @@ static void test_other_policies(void **state)
 	pol = saved;
 }
 
+/* The sweep's decision at and around the deadlines: a second before is
+ * nothing, the deadline itself is due (weekend, holiday and DST included,
+ * because the deadlines are business time). */
+static void test_sweep_due(void **state)
+{
+	struct lq_lead l;
+	lq_time due;
+
+	(void)state;
+	assert_string_equal(lq_sla_event_wire(LQ_SLA_EVENT_BREACH), "first_contact_breach");
+	assert_int_equal(lq_sla_event_parse("touch_window_over"), LQ_SLA_EVENT_EXPIRY);
+	assert_int_equal(lq_sla_event_parse("nope"), -1);
+	assert_null(lq_sla_event_wire(LQ_SLA_EVENT_NONE));
+
+	/* Friday 6 March 17:00: over the weekend and Monday's holiday. */
+	new_lead(&l, L(3, 6, 17, 0));
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 10, 10, 0) - 1, &due), LQ_SLA_EVENT_NONE);
+	assert_time(due, LQ_TIME_NONE);
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 10, 10, 0), &due), LQ_SLA_EVENT_BREACH);
+	assert_time(due, L(3, 10, 10, 0));
+	/* Saturday is not business time: nothing is due then. */
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 7, 12, 0), &due), LQ_SLA_EVENT_NONE);
+
+	/* Across the change to summer time (Sunday 29 March, 02:00 -> 03:00):
+	 * Friday 27 at 17:00 CET + 2 business hours is Monday 30 at 10:00 CEST. */
+	new_lead(&l, L(3, 27, 17, 0));
+	assert_time(l.sla_first_due, T("2026-03-30T10:00:00+02:00"));
+	assert_int_equal(lq_sla_sweep_due(&l, T("2026-03-30T09:59:59+02:00"), &due),
+			 LQ_SLA_EVENT_NONE);
+	assert_int_equal(lq_sla_sweep_due(&l, T("2026-03-30T10:00:00+02:00"), &due),
+			 LQ_SLA_EVENT_BREACH);
+
+	/* A touch stops the first-contact clock; the window still can expire. */
+	new_lead(&l, L(3, 2, 10, 0));
+	touch(&l, L(3, 2, 11, 0));
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 5, 10, 0), &due), LQ_SLA_EVENT_NONE);
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 17, 18, 0) - 1, &due), LQ_SLA_EVENT_NONE);
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 17, 18, 0), &due), LQ_SLA_EVENT_EXPIRY);
+	assert_time(due, L(3, 17, 18, 0));
+	/* Past both deadlines untouched: expiry first. */
+	new_lead(&l, L(3, 2, 10, 0));
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 18, 10, 0), &due), LQ_SLA_EVENT_EXPIRY);
+	/* Enough touches: nothing expires. */
+	for (int i = 0; i < 6; i++)
+		touch(&l, L(3, 3 + i, 10, 0));
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 30, 10, 0), &due), LQ_SLA_EVENT_NONE);
+	/* Closed leads owe nothing. */
+	new_lead(&l, L(3, 2, 10, 0));
+	l.status = LQ_STATUS_QUALIFIED;
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 30, 10, 0), &due), LQ_SLA_EVENT_NONE);
+	l.status = LQ_STATUS_RECYCLED;
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 30, 10, 0), &due), LQ_SLA_EVENT_NONE);
+	/* No deadlines (no MQL): nothing. */
+	new_lead(&l, LQ_TIME_NONE);
+	assert_int_equal(lq_sla_sweep_due(&l, L(3, 30, 10, 0), &due), LQ_SLA_EVENT_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_cadence_states),
 		cmocka_unit_test(test_closed_and_idle),
 		cmocka_unit_test(test_other_policies),
+		cmocka_unit_test(test_sweep_due),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
