@@ -1,5 +1,5 @@
 /* leadq client — the actions that change a lead: status (with a reason),
- * touches (with an outcome), notes, undo.  Each goes through lq_store_act()
+ * touches (with an outcome), notes, undo, and the team lead's reassignment.  Each goes through lq_store_act()
  * or lq_store_undo_last(), which commit before returning; only then does the
  * screen change. */
 #include "config.h"
@@ -9,6 +9,7 @@
 
 #include "leadq/i18n.h"
 #include "leadq/os.h"
+#include "leadq/text.h"
 #include "ui/screen.h"
 
 static const char *lead_name(const struct lq_lead *l)
@@ -280,4 +281,155 @@ int lq_do_undo(struct lq_app *app, enum lq_action a)
 	lq_app_message(app, false, _("undone: %s is %s again"), lead_name(l),
 		       l ? _(lq_status_label(l->status)) : "");
 	return LQ_H_HANDLED;
+}
+
+/* --- reassign (team leads) --------------------------------------------------- */
+
+/* The leads R acts on: the marked ones, else the one under the cursor. */
+static size_t reassign_targets(struct lq_app *app, const struct lq_lead **out, size_t max)
+{
+	const struct lq_lead *cur = lq_app_selected(app);
+	size_t n = 0;
+
+	for (size_t i = 0; i < app->set.count && n < max && app->nmarked; i++)
+		if (app->marks[i])
+			out[n++] = &app->set.leads[i];
+	if (n == 0 && cur)
+		out[n++] = cur;
+	return n;
+}
+
+static void reassign_reason_done(struct lq_app *app, int choice, const char *text)
+{
+	const struct lq_team_rep *to = NULL;
+	const struct lq_lead **leads;
+	char (*ids)[LQ_UUID_SIZE];
+	char first[128] = "";
+	size_t n, done = 0, skipped = 0;
+	enum lq_store_rc rc = LQ_STORE_OK;
+	struct lq_act_result res;
+	char *err = NULL;
+
+	if (choice < 0) {
+		lq_app_message(app, false, "%s", _("cancelled: nothing was changed"));
+		return;
+	}
+	for (size_t i = 0; i < app->nreps; i++)
+		if (strcmp(app->reps[i].id, app->reassign_to) == 0)
+			to = &app->reps[i];
+	if (!to)
+		return;
+	leads = calloc(app->set.count + 1, sizeof *leads);
+	ids = calloc(app->set.count + 1, sizeof *ids);
+	if (!leads || !ids) {
+		free(leads);
+		free(ids);
+		lq_app_message(app, true, "%s", _("out of memory: nothing was saved"));
+		return;
+	}
+	/* The ids are copied first: the set is read again afterwards. */
+	n = reassign_targets(app, leads, app->set.count + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(ids[i], leads[i]->id, LQ_UUID_SIZE);
+	if (n > 0)
+		lq_strlcpy_utf8(first, lead_name(leads[0]), sizeof first);
+	for (size_t i = 0; i < n; i++) {
+		const struct lq_lead *l = leads[i];
+
+		if (l->owner_id && strcmp(l->owner_id, to->id) == 0) {
+			skipped++;
+			continue;
+		}
+		memset(&res, 0, sizeof res);
+		rc = lq_store_reassign(app->s->store, &app->s->act, ids[i], to->id,
+				       text && *text ? text : NULL, lq_os_now(), &res, &err);
+		if (rc != LQ_STORE_OK)
+			break;
+		free(err);
+		err = NULL;
+		done++;
+	}
+	free(leads);
+	/* Owners are strings of the lead set: read it again (marks go). */
+	if (done > 0)
+		lq_app_reload_leads(app);
+	if (rc == LQ_STORE_INVALID) {
+		lq_app_message(app, true, _("not reassigned: %s"), err ? err : "?");
+		free(err);
+	} else if (rc != LQ_STORE_OK) {
+		report(app, rc, &res, err);
+	} else {
+		free(err);
+		if (done == 1 && n == 1)
+			lq_app_message(app, false, _("%s → %s: reassigned"), first, to->login);
+		else if (skipped > 0)
+			lq_app_message(app, false, P_("%zu lead reassigned to %s (%zu were theirs already)",
+						      "%zu leads reassigned to %s (%zu were theirs already)",
+						      done), done, to->login, skipped);
+		else
+			lq_app_message(app, false, P_("%zu lead reassigned to %s",
+						      "%zu leads reassigned to %s", done),
+				       done, to->login);
+	}
+	if (rc != LQ_STORE_OK && done > 0) {
+		char msg[sizeof app->msg];
+
+		snprintf(msg, sizeof msg, "%s", app->msg);
+		lq_app_message(app, true, P_("%zu lead reassigned, then: %s",
+					     "%zu leads reassigned, then: %s", done), done, msg);
+	}
+	free(ids);
+}
+
+static void reassign_rep_done(struct lq_app *app, int choice, const char *text)
+{
+	const struct lq_team_rep *to;
+	char title[160];
+
+	(void)text;
+	if (choice < 0 || choice >= app->popup.nitems) {
+		lq_app_message(app, false, "%s", _("cancelled: nothing was changed"));
+		return;
+	}
+	to = &app->reps[app->pick_rep[choice]];
+	memcpy(app->reassign_to, to->id, LQ_UUID_SIZE);
+	snprintf(title, sizeof title, _("to %s: reason? (may be empty; Enter saves, Esc cancels)"),
+		 to->login);
+	lq_popup_prompt(app, title, "", false, reassign_reason_done, NULL, 0, NULL);
+}
+
+int lq_do_reassign(struct lq_app *app, enum lq_action a)
+{
+	static char labels[LQ_POPUP_ITEMS][96];
+	const char *ptrs[LQ_POPUP_ITEMS];
+	const struct lq_lead *one = lq_app_selected(app);
+	char title[160];
+	int n = 0;
+
+	(void)a;
+	if (!lq_app_is_team_lead(app)) {
+		lq_app_message(app, false, "%s", _("only a team lead reassigns leads"));
+		return LQ_H_HANDLED;
+	}
+	for (size_t i = 0; i < app->nreps && n < LQ_POPUP_ITEMS; i++) {
+		if (app->reps[i].role != LQ_ROLE_REP)
+			continue;
+		snprintf(labels[n], sizeof labels[n], _("%s (%s) · %d open"), app->reps[i].name,
+			 app->reps[i].login, app->loads[i].open);
+		ptrs[n] = labels[n];
+		app->pick_rep[n] = (int)i;
+		n++;
+	}
+	if (n == 0) {
+		lq_app_message(app, true, "%s", _("no reps in your team"));
+		return LQ_H_HANDLED;
+	}
+	if (app->nmarked > 0)
+		snprintf(title, sizeof title, P_("reassign %zu marked lead to which rep?",
+						 "reassign %zu marked leads to which rep?",
+						 app->nmarked), app->nmarked);
+	else
+		snprintf(title, sizeof title, _("reassign %s to which rep?"), lead_name(one));
+	lq_popup_picker(app, title, ptrs, n, reassign_rep_done, 0, NULL);
+	return LQ_H_REDRAW;
 }

@@ -16,6 +16,7 @@
 #include "leadq/i18n.h"
 #include "leadq/os.h"
 #include "leadq/text.h"
+#include "leadq/time.h"
 #include "ui/draw.h"
 #include "ui/screen.h"
 
@@ -43,10 +44,61 @@ const char *lq_app_filter_label(int idx)
 	}
 }
 
+bool lq_app_is_team_lead(const struct lq_app *app)
+{
+	return app->s->user.role == LQ_ROLE_LEAD && app->s->user.id[0];
+}
+
+static bool lead_at_risk(void *ctx, const struct lq_lead *l, lq_time now)
+{
+	struct lq_app *app = ctx;
+	struct lq_sla_view v;
+
+	(void)now;
+	if (lq_lead_breached(l, app->now))
+		return false;
+	lq_app_sla(app, l, &v);
+	return v.state == LQ_SLA_AT_RISK;
+}
+
+/* The team view's filter: the team's open leads, narrowed by one choice.
+ * Search still applies. */
+static void build_team_filter(struct lq_app *app)
+{
+	struct lq_filter *f = &app->filter;
+
+	lq_filter_init(f);
+	f->status_mask = lq_filter_open_mask();
+	f->team_id = app->s->user.team_id;
+	f->text = app->search_folded[0] ? app->search_folded : NULL;
+	switch (app->team_filter) {
+	case LQ_TEAM_REP:
+		f->owner_id = app->team_rep;
+		break;
+	case LQ_TEAM_BREACHED:
+		f->breached_only = true;
+		break;
+	case LQ_TEAM_AT_RISK:
+		f->at_risk_only = true;
+		f->at_risk = lead_at_risk;
+		f->at_risk_ctx = app;
+		break;
+	case LQ_TEAM_UNASSIGNED:
+		f->owner_id = "";
+		break;
+	default:
+		break;
+	}
+}
+
 static void build_filter(struct lq_app *app)
 {
 	struct lq_filter *f = &app->filter;
 
+	if (lq_app_is_team_lead(app) && app->team_view) {
+		build_team_filter(app);
+		return;
+	}
 	lq_filter_init(f);
 	switch (app->filter_idx) {
 	case LQ_FILTER_OPEN:
@@ -63,9 +115,116 @@ static void build_filter(struct lq_app *app)
 		break;
 	}
 	f->text = app->search_folded[0] ? app->search_folded : NULL;
-	/* A rep works their own leads; a team lead sees the cache's whole view. */
-	if (app->s->user.role == LQ_ROLE_REP && app->s->user.id[0])
+	/* A rep works their own leads, and so does a team lead in "my queue". */
+	if ((app->s->user.role == LQ_ROLE_REP || app->s->user.role == LQ_ROLE_LEAD) &&
+	    app->s->user.id[0])
 		f->owner_id = app->s->user.id;
+}
+
+const char *lq_app_owner_login(const struct lq_app *app, const char *owner_id, char *buf,
+			       size_t size)
+{
+	if (!owner_id || !owner_id[0]) {
+		snprintf(buf, size, "%s", "—");
+		return buf;
+	}
+	for (size_t i = 0; i < app->nreps; i++) {
+		if (strcmp(app->reps[i].id, owner_id) == 0) {
+			snprintf(buf, size, "%s", app->reps[i].login);
+			return buf;
+		}
+	}
+	if (strcmp(owner_id, app->s->user.id) == 0 && app->s->user.login)
+		snprintf(buf, size, "%s", app->s->user.login);
+	else
+		snprintf(buf, size, "%.8s", owner_id);
+	return buf;
+}
+
+void lq_app_team_filter_label(const struct lq_app *app, char *buf, size_t size)
+{
+	char login[64];
+
+	switch (app->team_filter) {
+	case LQ_TEAM_REP:
+		snprintf(buf, size, _("rep %s"),
+			 lq_app_owner_login(app, app->team_rep, login, sizeof login));
+		break;
+	case LQ_TEAM_BREACHED:
+		snprintf(buf, size, "%s", _("breached"));
+		break;
+	case LQ_TEAM_AT_RISK:
+		snprintf(buf, size, "%s", _("at risk"));
+		break;
+	case LQ_TEAM_UNASSIGNED:
+		snprintf(buf, size, "%s", _("unassigned"));
+		break;
+	default:
+		snprintf(buf, size, "%s", _("open"));
+		break;
+	}
+}
+
+struct reps_ctx {
+	struct lq_app *app;
+	const char *team;
+};
+
+static int rep_cb(void *ctx, const struct lq_user *u)
+{
+	struct reps_ctx *c = ctx;
+	struct lq_team_rep *r;
+
+	if (c->app->nreps >= LQ_TEAM_REPS_MAX)
+		return 1;
+	if (!u->active || !u->team_id || strcmp(u->team_id, c->team) != 0)
+		return 0;
+	r = &c->app->reps[c->app->nreps++];
+	memcpy(r->id, u->id, LQ_UUID_SIZE);
+	lq_strlcpy_utf8(r->login, u->login ? u->login : "", sizeof r->login);
+	lq_strlcpy_utf8(r->name, u->name && *u->name ? u->name : r->login, sizeof r->name);
+	r->role = u->role;
+	r->capacity = u->capacity;
+	return 0;
+}
+
+/* The active users of the team lead's team, in name order. */
+static void load_reps(struct lq_app *app)
+{
+	struct reps_ctx c = { app, app->s->user.team_id };
+
+	app->nreps = 0;
+	if (!lq_app_is_team_lead(app) || !c.team)
+		return;
+	if (lq_store_each_user(app->s->store, rep_cb, &c) != LQ_STORE_OK)
+		lq_app_message(app, true, "%s", _("cannot read the team's users"));
+}
+
+/* The end of today in the user's zone. */
+static lq_time day_end(const struct lq_app *app)
+{
+	struct lq_civil c;
+	int64_t days;
+
+	if (!app->s->user_tz)
+		return (app->now / LQ_DAY + 1) * LQ_DAY;
+	lq_tz_to_local(app->s->user_tz, app->now, &c);
+	days = lq_days_from_civil(c.year, c.month, c.day) + 1;
+	memset(&c, 0, sizeof c);
+	lq_civil_from_days(days, &c.year, &c.month, &c.day);
+	return lq_tz_from_local(app->s->user_tz, &c);
+}
+
+static void refresh_loads(struct lq_app *app)
+{
+	size_t i;
+
+	if (!lq_app_is_team_lead(app))
+		return;
+	for (i = 0; i < app->nreps; i++)
+		app->loads[i].owner_id = app->reps[i].id;
+	app->loads[i].owner_id = "";
+	lq_queue_load(app->items, app->nitems, app->now, day_end(app), app->loads, app->nreps + 1);
 }
 
 void lq_app_sla(struct lq_app *app, const struct lq_lead *l, struct lq_sla_view *out)
@@ -127,7 +286,8 @@ static void refresh_counts(struct lq_app *app)
 
 		if (!lq_status_is_open(l->status))
 			continue;
-		if (app->filter.owner_id && (!l->owner_id || strcmp(l->owner_id, app->filter.owner_id)))
+		if (!app->team_view && app->filter.owner_id &&
+		    (!l->owner_id || strcmp(l->owner_id, app->filter.owner_id)))
 			continue;
 		app->n_open++;
 		if (lq_lead_breached(l, app->now)) {
@@ -141,6 +301,7 @@ static void refresh_counts(struct lq_app *app)
 		if (v.state == LQ_SLA_AT_RISK)
 			app->n_at_risk++;
 	}
+	refresh_loads(app);
 }
 
 void lq_app_refresh_view(struct lq_app *app, bool resort)
@@ -241,13 +402,29 @@ enum lq_pane lq_app_pane(void)
 	return LQ_PANE_NONE;
 }
 
+int lq_app_load_rows(const struct lq_app *app)
+{
+	int rows;
+
+	if (!app->load_panel || !lq_app_is_team_lead(app) || lq_app_pane() != LQ_PANE_NONE)
+		return 0;
+	/* Title, column titles, one row a rep and the unassigned; the list
+	 * keeps 8 rows. */
+	rows = 3;
+	for (size_t i = 0; i < app->nreps; i++)
+		rows += app->reps[i].role == LQ_ROLE_REP;
+	if (rows > LINES - 3 - 8)
+		rows = LINES - 3 - 8;
+	return rows;
+}
+
 int lq_app_list_rows(const struct lq_app *app)
 {
 	int rows = LINES - 3;   /* header, column titles, status bar */
 
-	(void)app;
 	if (lq_app_pane() == LQ_PANE_BOTTOM)
 		rows -= LQ_PANE_BOTTOM_ROWS;
+	rows -= lq_app_load_rows(app);
 	return rows > 1 ? rows : 1;
 }
 
@@ -364,12 +541,49 @@ void lq_app_load_timeline(struct lq_app *app, const char *lead_id)
 	memcpy(app->tl_lead, lead_id, LQ_UUID_SIZE);
 }
 
+/* The sync engine's alerts: one per lead, until the lead is opened. */
+static void on_alert(void *ctx, enum lq_alert_kind kind, const char *lead_id)
+{
+	struct lq_app *app = ctx;
+
+	(void)kind;
+	for (size_t i = 0; i < app->nalerts; i++)
+		if (strcmp(app->alerts[i], lead_id) == 0) {
+			app->ring = true;
+			return;
+		}
+	if (app->nalerts == app->alerts_cap) {
+		size_t cap = app->alerts_cap ? app->alerts_cap * 2 : 16;
+		char (*grown)[LQ_UUID_SIZE] = realloc(app->alerts, cap * sizeof *grown);
+
+		if (!grown)
+			return;
+		app->alerts = grown;
+		app->alerts_cap = cap;
+	}
+	snprintf(app->alerts[app->nalerts++], LQ_UUID_SIZE, "%s", lead_id);
+	app->ring = true;
+}
+
+static void alert_seen(struct lq_app *app, const char *lead_id)
+{
+	for (size_t i = 0; i < app->nalerts; i++)
+		if (strcmp(app->alerts[i], lead_id) == 0) {
+			memmove(app->alerts[i], app->alerts[i + 1],
+				(app->nalerts - i - 1) * sizeof app->alerts[0]);
+			app->nalerts--;
+			return;
+		}
+}
+
 void lq_app_set_screen(struct lq_app *app, const struct lq_screen_ops *screen)
 {
 	/* The lead screen stays on its lead even when an action moves it out
 	 * of the filtered queue. */
 	if (screen == &lq_screen_lead && !app->pinned)
 		app->pinned = lq_app_selected(app);
+	if (screen == &lq_screen_lead && app->pinned)
+		alert_seen(app, app->pinned->id);
 	if (screen == &lq_screen_queue)
 		app->pinned = NULL;
 	if (screen != app->screen)
@@ -547,9 +761,82 @@ int lq_do_search(struct lq_app *app, enum lq_action a)
 	return LQ_H_REDRAW;
 }
 
+static void team_rep_done(struct lq_app *app, int choice, const char *text)
+{
+	char label[128];
+
+	(void)text;
+	if (choice < 0 || choice >= app->popup.nitems)
+		return;
+	memcpy(app->team_rep, app->reps[app->pick_rep[choice]].id, LQ_UUID_SIZE);
+	app->team_filter = LQ_TEAM_REP;
+	app->cursor = 0;
+	lq_app_refresh_view(app, false);
+	app->cursor = 0;
+	lq_app_team_filter_label(app, label, sizeof label);
+	lq_app_message(app, false, _("filter: %s"), label);
+}
+
+/* Fills the picker rows with the team's users ("Ana Núñez (ana) · 12 open");
+ * reps_only leaves the team lead out.  Returns the rows. */
+static int rep_labels(struct lq_app *app, bool reps_only, char labels[][96], const char **ptrs)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < app->nreps && n < LQ_POPUP_ITEMS; i++) {
+		if (reps_only && app->reps[i].role != LQ_ROLE_REP)
+			continue;
+		snprintf(labels[n], 96, _("%s (%s) · %d open"), app->reps[i].name,
+			 app->reps[i].login, app->loads[i].open);
+		ptrs[n] = labels[n];
+		app->pick_rep[n] = (int)i;
+		n++;
+	}
+	return n;
+}
+
+static void team_filter_done(struct lq_app *app, int choice, const char *text)
+{
+	static char labels[LQ_POPUP_ITEMS][96];
+	const char *ptrs[LQ_POPUP_ITEMS];
+	char label[128];
+	int n;
+
+	(void)text;
+	if (choice < 0 || choice >= LQ_TEAM_FILTER_COUNT)
+		return;
+	if (choice == LQ_TEAM_REP) {
+		n = rep_labels(app, true, labels, ptrs);
+		if (n == 0) {
+			lq_app_message(app, true, "%s", _("no reps in your team"));
+			return;
+		}
+		lq_popup_picker(app, _("show the leads of which rep?"), ptrs, n, team_rep_done, 0,
+				NULL);
+		return;
+	}
+	app->team_filter = (enum lq_team_filter)choice;
+	app->cursor = 0;
+	lq_app_refresh_view(app, false);
+	app->cursor = 0;
+	lq_app_team_filter_label(app, label, sizeof label);
+	lq_app_message(app, false, _("filter: %s"), label);
+}
+
 int lq_do_filter(struct lq_app *app, enum lq_action a)
 {
 	(void)a;
+	if (lq_app_is_team_lead(app) && app->team_view) {
+		/* In the order of enum lq_team_filter. */
+		const char *labels[LQ_TEAM_FILTER_COUNT] = {
+			_("all the team's open leads"), _("one rep's…"), _("breached"),
+			_("at risk"), _("unassigned"),
+		};
+
+		lq_popup_picker(app, _("team view: which leads?"), labels, LQ_TEAM_FILTER_COUNT,
+				team_filter_done, 0, NULL);
+		return LQ_H_REDRAW;
+	}
 	app->filter_idx = (app->filter_idx + 1) % LQ_FILTER_COUNT;
 	app->cursor = 0;
 	lq_app_refresh_view(app, false);
@@ -581,6 +868,36 @@ int lq_do_mark(struct lq_app *app, enum lq_action a)
 	if (app->cursor + 1 < app->nview)
 		app->cursor++;
 	return LQ_H_HANDLED;
+}
+
+int lq_do_team(struct lq_app *app, enum lq_action a)
+{
+	(void)a;
+	if (!lq_app_is_team_lead(app)) {
+		lq_app_message(app, false, "%s", _("the team view is for team leads"));
+		return LQ_H_HANDLED;
+	}
+	app->team_view = !app->team_view;
+	app->cursor = 0;
+	lq_app_refresh_view(app, false);
+	refresh_counts(app);
+	app->cursor = 0;
+	lq_app_message(app, false, "%s", app->team_view ?
+		       _("team view: the team's open leads (f filters, w rep load)") :
+		       _("my queue: your own leads"));
+	return LQ_H_REDRAW;
+}
+
+int lq_do_load(struct lq_app *app, enum lq_action a)
+{
+	(void)a;
+	if (!lq_app_is_team_lead(app)) {
+		lq_app_message(app, false, "%s", _("the rep load panel is for team leads"));
+		return LQ_H_HANDLED;
+	}
+	app->load_panel = !app->load_panel;
+	refresh_counts(app);
+	return LQ_H_REDRAW;
 }
 
 int lq_do_help(struct lq_app *app, enum lq_action a)
@@ -707,6 +1024,9 @@ struct lq_app *lq_app_open(struct lq_session *s, FILE *out, FILE *in, int cols, 
 	app->back_to = &lq_screen_queue;
 	app->sort = LQ_SORT_PRIORITY;
 	app->filter_idx = LQ_FILTER_OPEN;
+	/* A team lead starts on the team, as before there was a "my queue". */
+	app->team_view = lq_app_is_team_lead(app);
+	load_reps(app);
 	lq_app_refresh_view(app, true);
 	refresh_counts(app);
 	app->last_tick = app->now;
@@ -762,6 +1082,7 @@ void lq_app_close(struct lq_app **pp)
 	free(app->items);
 	free(app->view);
 	free(app->marks);
+	free(app->alerts);
 	lq_lead_set_free(&app->set);
 	free(app);
 	*pp = NULL;
@@ -875,7 +1196,7 @@ static int run_script(struct lq_session *s, const char *path)
 /* Sync changed the cache: read the lead set again (new leads appear
  * without a key press).  The cursor keeps its row; a lead screen whose lead
  * left the view goes back to the queue. */
-static void reload_leads(struct lq_app *app)
+void lq_app_reload_leads(struct lq_app *app)
 {
 	struct lq_lead_set set;
 	struct lq_queue_item *items, *view;
@@ -916,6 +1237,7 @@ static void reload_leads(struct lq_app *app)
 	if (pinned[0] && !app->pinned)
 		app->screen = &lq_screen_queue;
 	lq_app_forget_timeline(app);
+	load_reps(app);
 	lq_app_refresh_view(app, true);
 	refresh_counts(app);
 }
@@ -934,6 +1256,8 @@ static void start_sync(struct lq_app *app)
 	o.server = s->server;
 	o.token = s->token;
 	o.batch = s->config.sync_batch;
+	o.on_alert = on_alert;
+	o.ctx = app;
 	app->sync = lq_sync_new(s->store, &o, &err);
 	if (!app->sync)
 		lq_app_message(app, true, _("no sync: %s"), err ? err : _("out of memory"));
@@ -957,7 +1281,7 @@ static bool sync_turn(struct lq_app *app)
 		 st.auth_failed != app->sync_st.auth_failed;
 	if (st.generation != app->sync_gen) {
 		app->sync_gen = st.generation;
-		reload_leads(app);
+		lq_app_reload_leads(app);
 		redraw = true;
 	}
 	/* A conflict or a rejection is shown once, naming the lead and the
@@ -968,6 +1292,15 @@ static bool sync_turn(struct lq_app *app)
 		redraw = true;
 	}
 	app->sync_st = st;
+	if (app->ring) {
+		/* Heard even on another screen; both may be off (leadq.conf). */
+		app->ring = false;
+		if (app->s->config.bell)
+			beep();
+		if (app->s->config.flash)
+			flash();
+		redraw = true;
+	}
 	return redraw;
 }
 

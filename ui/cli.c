@@ -1,4 +1,5 @@
-/* leadq client — the command-line modes (list, show, set, touch, note, undo). */
+/* leadq client — the command-line modes (list, show, set, touch, note, undo,
+ * reassign). */
 #include "config.h"
 
 #include <errno.h>
@@ -27,7 +28,7 @@
 #include "leadq/tz.h"
 #include "ui/cli.h"
 
-enum verb { V_LIST, V_SHOW, V_SET, V_TOUCH, V_NOTE, V_UNDO, V_LOGIN, V_SYNC };
+enum verb { V_LIST, V_SHOW, V_SET, V_TOUCH, V_NOTE, V_UNDO, V_LOGIN, V_SYNC, V_REASSIGN };
 
 static const struct {
 	const char *name;
@@ -35,6 +36,7 @@ static const struct {
 } verbs[] = {
 	{"list", V_LIST}, {"show", V_SHOW}, {"set", V_SET}, {"touch", V_TOUCH},
 	{"note", V_NOTE}, {"undo", V_UNDO}, {"login", V_LOGIN}, {"sync", V_SYNC},
+	{"reassign", V_REASSIGN},
 };
 
 struct lq_cli_cmd {
@@ -46,7 +48,8 @@ struct lq_cli_cmd {
 	char *search;             /* folded --search text, or NULL */
 	const char *id;           /* the lead (id or prefix) */
 	enum lq_status status;    /* set */
-	const char *reason;       /* set --reason */
+	const char *reason;       /* set, reassign --reason */
+	const char *owner_login;  /* reassign LOGIN */
 	enum lq_touch touch;      /* touch */
 	enum lq_outcome outcome;
 	const char *text;         /* touch --note */
@@ -99,6 +102,8 @@ void lq_cli_usage(FILE *f)
 "                      wrong_number, sent)\n"
 "  note ID TEXT        add a note\n"
 "  undo                undo your last change\n"
+"  reassign ID LOGIN [--reason R]\n"
+"                      (team lead) give the lead to LOGIN, a user of your team\n"
 "  login SERVER USER [--password-stdin]\n"
 "                      log in, store the token and make SERVER the default\n"
 "  sync                send the outbox, fetch the changes, and exit\n"
@@ -470,6 +475,14 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 	}
 	case V_UNDO:
 		rc = scan_args(name, argc, argv, no_opts, on_opt, c, words, 0, &nwords, false);
+		break;
+	case V_REASSIGN:
+		rc = scan_args(name, argc, argv, set_opts, on_opt, c, words, 2, &nwords, false);
+		if (rc == 0 && nwords != 2) {
+			error_line("%s", _("reassign: usage: leadq reassign ID LOGIN [--reason R]"));
+			rc = 2;
+		}
+		c->owner_login = words[1];
 		break;
 	case V_LOGIN:
 		rc = scan_args(name, argc, argv, login_opts, on_opt, c, words, 2, &nwords, false);
@@ -1040,6 +1053,94 @@ static int cmd_undo(struct lq_session *s)
 	return 0;
 }
 
+/* --- reassign ------------------------------------------------------------- */
+
+struct find_login {
+	const char *login;
+	struct lq_user *out;
+	bool found, failed;
+};
+
+static int find_login_cb(void *ctx, const struct lq_user *u)
+{
+	struct find_login *f = ctx;
+
+	if (!u->login || strcmp(u->login, f->login) != 0)
+		return 0;
+	f->found = true;
+	memcpy(f->out->id, u->id, LQ_UUID_SIZE);
+	f->out->login = u->login ? strdup(u->login) : NULL;
+	f->out->team_id = u->team_id ? strdup(u->team_id) : NULL;
+	f->out->active = u->active;
+	f->out->role = u->role;
+	f->failed = !f->out->login || (u->team_id && !f->out->team_id);
+	return 1;
+}
+
+static int cmd_reassign(struct lq_session *s, const struct lq_cli_cmd *c)
+{
+	char id[LQ_UUID_SIZE], sid[16];
+	struct find_login find;
+	struct lq_act_result res;
+	struct lq_lead lead;
+	struct lq_user owner;
+	char *err = NULL;
+	int rc;
+
+	if (s->user.role != LQ_ROLE_LEAD) {
+		error_line(_("reassign: only a team lead reassigns leads (you are %s: %s)"),
+			   s->user.login ? s->user.login : "?", _(lq_role_label(s->user.role)));
+		return 1;
+	}
+	rc = resolve(s, c->id, id);
+	if (rc != 0)
+		return rc;
+	lq_user_init(&owner);
+	memset(&find, 0, sizeof(find));
+	find.login = c->owner_login;
+	find.out = &owner;
+	if (lq_store_each_user(s->store, find_login_cb, &find) != LQ_STORE_OK || find.failed) {
+		error_line("%s: %s", s->db_path, find.failed ? _("out of memory") :
+			   lq_store_errmsg(s->store));
+		lq_user_clear(&owner);
+		return 1;
+	}
+	lq_lead_init(&lead);
+	rc = 0;
+	if (!find.found) {
+		error_line(_("%s: no such user in your team"), c->owner_login);
+		rc = 1;
+	} else if (!owner.active) {
+		error_line(_("%s: this user is disabled"), c->owner_login);
+		rc = 1;
+	} else if (lq_store_get_lead(s->store, id, &lead) == LQ_STORE_OK &&
+		   (!owner.team_id || !lead.team_id || strcmp(owner.team_id, lead.team_id) != 0)) {
+		error_line(_("%s: %s is not in the lead's team"), short_id(id, sid), c->owner_login);
+		rc = 1;
+	} else if (lead.owner_id && strcmp(lead.owner_id, owner.id) == 0) {
+		error_line(_("%s: %s owns this lead already"), short_id(id, sid), c->owner_login);
+		rc = 1;
+	}
+	lq_lead_clear(&lead);
+	if (rc == 0) {
+		memset(&res, 0, sizeof(res));
+		enum lq_store_rc src = lq_store_reassign(s->store, &s->act, id, owner.id, c->reason,
+							 lq_os_now(), &res, &err);
+		if (src == LQ_STORE_INVALID) {
+			error_line("%s: %s", short_id(id, sid), err ? err : "?");
+			rc = 1;
+		} else if (src != LQ_STORE_OK) {
+			rc = act_failed(s, id, src, &res, err);
+		} else {
+			printf(_("%s: reassigned to %s"), short_id(id, sid), owner.login);
+			fputc('\n', stdout);
+		}
+	}
+	free(err);
+	lq_user_clear(&owner);
+	return rc;
+}
+
 /* --- login and sync ------------------------------------------------------------ */
 
 bool lq_cli_needs_session(const struct lq_cli_cmd *c)
@@ -1278,6 +1379,7 @@ int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *c)
 	case V_NOTE: return cmd_note(s, c);
 	case V_UNDO: return cmd_undo(s);
 	case V_SYNC: return cmd_sync(s);
+	case V_REASSIGN: return cmd_reassign(s, c);
 	case V_LOGIN:
 		break;
 	}

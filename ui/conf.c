@@ -278,8 +278,8 @@ static int parse_line(struct lq_config *c, char *s, int line, char *why, size_t 
 		}
 		return 0;
 	}
-	if (strcmp(key, "bell") == 0) {
-		if (!parse_bool(value, &c->bell)) {
+	if (strcmp(key, "bell") == 0 || strcmp(key, "flash") == 0) {
+		if (!parse_bool(value, strcmp(key, "bell") == 0 ? &c->bell : &c->flash)) {
 			snprintf(why, whysize, _("%s: expected on or off, not '%s'"), key, value);
 			return -1;
 		}

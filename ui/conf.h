@@ -5,6 +5,7 @@
  *   undo-window = 5            # seconds a status change is held before sync
  *   color = auto | on | off
  *   bell = on | off
+ *   flash = on | off
  *   escdelay = 25              # ms
  *   sync-batch = 500           # ops per request to the server
  *   reasons.recycle = not_ready, no_budget, timing
@@ -36,6 +37,7 @@ struct lq_config {
 	int undo_window_s;          /* default 5 */
 	enum lq_color_mode color;
 	bool bell;                  /* ring on new leads and escalations */
+	bool flash;                 /* flash the screen on them (off by default) */
 	int escdelay_ms;            /* default 25 */
 	int sync_batch;             /* ops per push; 0: the sync engine's default */
 	char *reasons[3];           /* csv for recycle, junk, unreachable; NULL = defaults */

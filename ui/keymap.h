@@ -45,8 +45,9 @@
 	X(REDRAW,      "redraw",        "<C-l>",                0,               lq_do_redraw,       N_("redraw and sync now")) \
 	X(QUIT,        "quit",          "Q <F10>",              0,               lq_do_quit,         N_("quit (nothing is lost: the outbox is on disk)")) \
 	X(CONFLICTS,   "conflicts",     "!",                    0,               lq_do_conflicts,    N_("changes the server did not apply: redo or drop")) \
-	X(REASSIGN,    "reassign",      "R",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("reassign (team lead)")) \
-	X(TEAM,        "team",          "t",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("team view (team lead)")) \
+	X(REASSIGN,    "reassign",      "R",                    LQ_A_NEEDS_LEAD, lq_do_reassign,     N_("reassign (team lead)")) \
+	X(TEAM,        "team",          "t",                    0,               lq_do_team,         N_("team view (team lead)")) \
+	X(LOAD,        "load",          "w",                    0,               lq_do_load,         N_("rep load panel (team lead)")) \
 	X(BOOK,        "book",          "b",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("book an appointment or callback")) \
 	X(OPPORTUNITY, "opportunity",   "o",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("opportunity: amount, won, lost")) \
 	X(COMMAND,     "command",       ":",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("command line"))

@@ -86,6 +86,25 @@ struct lq_popup {
 	char lead_id[LQ_UUID_SIZE]; /* the lead the pop-up acts on */
 };
 
+/* The team view (team leads): the active users of the team, and what each
+ * one carries (lq_queue_load). */
+#define LQ_TEAM_REPS_MAX 64
+struct lq_team_rep {
+	char id[LQ_UUID_SIZE];
+	char login[64];
+	char name[96];
+	enum lq_role role;
+	int capacity;
+};
+enum lq_team_filter {
+	LQ_TEAM_ALL = 0,        /* the team's open leads */
+	LQ_TEAM_REP,            /* one rep's (app->team_rep) */
+	LQ_TEAM_BREACHED,
+	LQ_TEAM_AT_RISK,
+	LQ_TEAM_UNASSIGNED,
+	LQ_TEAM_FILTER_COUNT
+};
+
 #define LQ_ZONE_CACHE 32
 #define LQ_FILTER_OPEN 0
 #define LQ_FILTER_ALL 1
@@ -144,11 +163,33 @@ struct lq_app {
 	struct lq_popup popup;
 	lq_time last_tick;
 
+	/* The team view (team leads): "team" or "my queue", its filter, the
+	 * rep load panel, the team's users (reloaded with the leads) and their
+	 * loads (the last slot: the unassigned leads). */
+	bool team_view;
+	bool load_panel;
+	enum lq_team_filter team_filter;
+	char team_rep[LQ_UUID_SIZE];
+	struct lq_team_rep reps[LQ_TEAM_REPS_MAX];
+	size_t nreps;
+	struct lq_rep_load loads[LQ_TEAM_REPS_MAX + 1];
+	/* R: the picker's rows (index into reps) and the rep picked, until the
+	 * reason is given. */
+	int pick_rep[LQ_POPUP_ITEMS];
+	char reassign_to[LQ_UUID_SIZE];
+
 	/* Background sync (NULL: the demo, or no server/token). */
 	struct lq_sync *sync;
 	struct lq_sync_status sync_st;
 	unsigned long sync_gen;
 	int sync_problems_seen;
+
+	/* Alerts (new leads, SLA escalations) not looked at yet: the leads'
+	 * ids, until the user opens the lead; counted in the header.  In
+	 * memory only: a restart starts from none. */
+	char (*alerts)[LQ_UUID_SIZE];
+	size_t nalerts, alerts_cap;
+	bool ring;                   /* an alert came since the last turn */
 };
 
 /* app.c: the model. */
@@ -170,6 +211,18 @@ const struct lq_tz *lq_app_zone(struct lq_app *app, const char *name);
 void lq_app_load_timeline(struct lq_app *app, const char *lead_id);
 void lq_app_forget_timeline(struct lq_app *app);
 const char *lq_app_filter_label(int idx);
+/* Team leads: whether the session's user is one; the login of a lead's
+ * owner ("—" for none, the id's start for a user not in the team); the
+ * team view's filter in words ("rep ana", "at risk"). */
+bool lq_app_is_team_lead(const struct lq_app *app);
+const char *lq_app_owner_login(const struct lq_app *app, const char *owner_id, char *buf,
+			       size_t size);
+void lq_app_team_filter_label(const struct lq_app *app, char *buf, size_t size);
+/* Reads the lead set again from the cache (after sync, or an action that
+ * changes a lead's strings: a reassignment); marks are cleared. */
+void lq_app_reload_leads(struct lq_app *app);
+/* Rows of the rep load panel when it sits above the list (80x24). */
+int lq_app_load_rows(const struct lq_app *app);
 void lq_app_set_screen(struct lq_app *app, const struct lq_screen_ops *screen);
 /* Dispatches one normalized key; returns LQ_H_* flags. */
 int lq_app_dispatch(struct lq_app *app, int key);
@@ -196,6 +249,9 @@ int lq_do_redraw(struct lq_app *app, enum lq_action a);
 int lq_do_quit(struct lq_app *app, enum lq_action a);
 int lq_do_not_yet(struct lq_app *app, enum lq_action a);
 int lq_do_conflicts(struct lq_app *app, enum lq_action a);
+int lq_do_team(struct lq_app *app, enum lq_action a);
+int lq_do_load(struct lq_app *app, enum lq_action a);
+int lq_do_reassign(struct lq_app *app, enum lq_action a);
 /* (Re)reads the conflicts and rejections of the outbox; -1 on failure. */
 int lq_problems_load(struct lq_app *app);
 void lq_problems_free(struct lq_app *app);

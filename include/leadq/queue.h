@@ -57,6 +57,13 @@ struct lq_filter {
 	bool breached_only;     /* SLA deadline passed at now */
 	const char *text;       /* folded search text, or NULL/"" */
 	const char *owner_id;   /* exact owner, or NULL for any ("" = no owner) */
+	const char *team_id;    /* exact team, or NULL for any ("" = no team) */
+	/* Only the leads at_risk() says are at risk at now: the SLA state needs
+	 * the team's calendar, which the caller holds.  Without at_risk no lead
+	 * matches. */
+	bool at_risk_only;
+	bool (*at_risk)(void *ctx, const struct lq_lead *l, lq_time now);
+	void *at_risk_ctx;
 };
 void lq_filter_init(struct lq_filter *f);   /* everything */
 /* The default view of a rep: open leads (new, working). */
@@ -82,5 +89,22 @@ void lq_queue_sort(struct lq_queue_item *items, size_t n, enum lq_sort sort, lq_
  * Order is kept. */
 size_t lq_queue_filter(const struct lq_queue_item *in, size_t n, const struct lq_filter *f,
 		       lq_time now, struct lq_queue_item *out);
+
+/* One owner's load, for the team lead's panel. */
+struct lq_rep_load {
+	const char *owner_id;   /* set by the caller; "" = the unassigned leads */
+	int open;               /* new or working */
+	int due_today;          /* open, not breached, with something due before
+				   day_end: the first-contact deadline while it
+				   runs, else the next cadence touch, or an
+				   appointment or callback (overdue ones too) */
+	int breached;           /* lq_lead_breached() at now */
+	lq_time last_touch;     /* the newest last_touch_at of any of the owner's
+				   leads, LQ_TIME_NONE when none */
+};
+/* Counts the items into loads[] by owner (the counts are reset first);
+ * leads of other owners are skipped. */
+void lq_queue_load(const struct lq_queue_item *items, size_t n, lq_time now, lq_time day_end,
+		   struct lq_rep_load *loads, size_t nloads);
 
 #endif

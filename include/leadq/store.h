@@ -127,6 +127,23 @@ enum lq_store_rc lq_store_act(struct lq_store *s, const struct lq_act_ctx *ctx,
 enum lq_store_rc lq_store_undo_last(struct lq_store *s, const struct lq_act_ctx *ctx,
 				    lq_time now, struct lq_act_result *res, char **err);
 
+/* A team lead hands a lead to another user of its team, in one transaction:
+ * the cached lead gets owner_id = owner_id and team_id = the owner's team
+ * (its version untouched: the server's copy wins at sync), an `assignment`
+ * activity is appended (actor ctx->actor_id, subject the owner's login,
+ * detail the reason or NULL, with the op id; not undoable), and a
+ * `reassign` op {owner, reason?} is queued on the lead's cached version
+ * with send_after = now (never held: reassignments are not undone).
+ * reason NULL or "" sends none.  The caller checks the actor's role (the
+ * server does too).  NOTFOUND: no such lead.  INVALID, nothing written and
+ * *err saying why: the owner is not a user of the cache, is disabled, is in
+ * another team than the lead (or, for a lead without a team, than the
+ * actor), or owns the lead already.  res->after and res->before are the
+ * lead's state (a reassignment does not move it). */
+enum lq_store_rc lq_store_reassign(struct lq_store *s, const struct lq_act_ctx *ctx,
+				   const char *lead_id, const char *owner_id, const char *reason,
+				   lq_time now, struct lq_act_result *res, char **err);
+
 /* Outbox.  States: pending (held or due), sent, applied, duplicate,
  * conflict, rejected, cancelled. */
 struct lq_outbox_op {

@@ -43,6 +43,14 @@ struct lq_sync_problem {
 };
 typedef void (*lq_sync_problem_cb)(void *ctx, const struct lq_sync_problem *p);
 
+/* What a pulled page brought that the user should notice: a lead new to
+ * this cache (status new), or an SLA escalation on one of its leads.  Told
+ * after the page is on disk, never for the pages of a first pull (an empty
+ * cursor: the whole view arrives at once).  lead_id is valid during the
+ * call only. */
+enum lq_alert_kind { LQ_ALERT_NEW_LEAD, LQ_ALERT_ESCALATION };
+typedef void (*lq_sync_alert_cb)(void *ctx, enum lq_alert_kind kind, const char *lead_id);
+
 struct lq_sync_opts {
 	const char *server;         /* as in the config: "https://leadq.example.com" */
 	const char *token;
@@ -50,7 +58,8 @@ struct lq_sync_opts {
 	bool once;                  /* push, pull until `more` is false, stop (leadq sync) */
 	int batch;                  /* ops per request (default 500) */
 	lq_sync_problem_cb on_problem;
-	void *ctx;
+	lq_sync_alert_cb on_alert;  /* may be NULL */
+	void *ctx;                  /* for both callbacks */
 };
 
 struct lq_sync_status {

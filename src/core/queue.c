@@ -83,9 +83,14 @@ bool lq_filter_match(const struct lq_filter *f, const struct lq_queue_item *it, 
 		return false;
 	if (f->owner_id && !same_text(f->owner_id, l->owner_id))
 		return false;
+	if (f->team_id && !same_text(f->team_id, l->team_id))
+		return false;
 	if (f->breached_only && !lq_lead_breached(l, now))
 		return false;
 	if (f->text && f->text[0] && !lq_fold_contains(it->folded, f->text))
+		return false;
+	/* Last: the caller's test may cost business-time arithmetic. */
+	if (f->at_risk_only && (!f->at_risk || !f->at_risk(f->at_risk_ctx, l, now)))
 		return false;
 	return true;
 }
@@ -100,6 +105,56 @@ size_t lq_queue_filter(const struct lq_queue_item *in, size_t n, const struct lq
 			out[count++] = in[i];
 	}
 	return count;
+}
+
+/* ---- a team's load ------------------------------------------------------ */
+
+/* The next thing due on an open lead that is not breached. */
+static lq_time next_due(const struct lq_lead *l)
+{
+	lq_time due = l->first_touch_at == LQ_TIME_NONE && l->sla_first_due != LQ_TIME_NONE ?
+		l->sla_first_due : l->next_touch_due;
+
+	if (l->next_appt_at != LQ_TIME_NONE && (due == LQ_TIME_NONE || l->next_appt_at < due))
+		due = l->next_appt_at;
+	return due;
+}
+
+void lq_queue_load(const struct lq_queue_item *items, size_t n, lq_time now, lq_time day_end,
+		   struct lq_rep_load *loads, size_t nloads)
+{
+	size_t i, j;
+
+	for (j = 0; j < nloads; j++) {
+		loads[j].open = loads[j].due_today = loads[j].breached = 0;
+		loads[j].last_touch = LQ_TIME_NONE;
+	}
+	for (i = 0; i < n; i++) {
+		const struct lq_lead *l = items[i].lead;
+		struct lq_rep_load *r = NULL;
+		lq_time due;
+
+		if (!l)
+			continue;
+		for (j = 0; j < nloads && !r; j++)
+			if (loads[j].owner_id && same_text(loads[j].owner_id, l->owner_id))
+				r = &loads[j];
+		if (!r)
+			continue;
+		if (l->last_touch_at != LQ_TIME_NONE &&
+		    (r->last_touch == LQ_TIME_NONE || l->last_touch_at > r->last_touch))
+			r->last_touch = l->last_touch_at;
+		if (!lq_status_is_open(l->status))
+			continue;
+		r->open++;
+		if (lq_lead_breached(l, now)) {
+			r->breached++;
+			continue;
+		}
+		due = next_due(l);
+		if (due != LQ_TIME_NONE && due < day_end)
+			r->due_today++;
+	}
 }
 
 /* ---- sorting ----------------------------------------------------------- */

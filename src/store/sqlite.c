@@ -165,7 +165,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"ORDER BY at DESC, rowid DESC",
 	[ST_ACT_LAST_UNDOABLE] = "SELECT " ACT_REC_COLS " FROM activities "
 		"WHERE actor = ?1 AND undone = 0 AND op_id IS NOT NULL AND undo_of IS NULL "
-		"ORDER BY rowid DESC LIMIT 1",
+		"AND kind <> 'assignment' ORDER BY rowid DESC LIMIT 1",
 	[ST_ACT_SET_UNDONE] = "UPDATE activities SET undone = 1 WHERE id = ?1",
 	[ST_OUTBOX_ADD] = "INSERT INTO outbox (id, kind, lead_id, base_version, at, send_after, "
 		"args, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -682,6 +682,155 @@ out:
 	return rc;
 }
 
+/* Why owner may not take lead (a line for *err), or NULL when it may.
+ * The team a lead without one goes to is the actor's. */
+static const char *reassign_refusal(struct lq_store *s, const struct lq_act_ctx *ctx,
+				    const struct lq_lead *lead, const struct lq_user *owner,
+				    enum lq_store_rc *rc)
+{
+	const char *team = lead->team_id;
+	struct lq_user actor;
+	const char *why = NULL;
+
+	*rc = LQ_STORE_OK;
+	if (!owner->active)
+		return "that user is disabled";
+	if (lead->owner_id && strcmp(lead->owner_id, owner->id) == 0)
+		return "that user owns the lead already";
+	lq_user_init(&actor);
+	if (!team || !team[0]) {
+		*rc = s->ops->get_user(s, ctx->actor_id ? ctx->actor_id : "", &actor);
+		if (*rc == LQ_STORE_NOTFOUND)
+			*rc = LQ_STORE_OK;
+		if (*rc != LQ_STORE_OK)
+			return NULL;
+		team = actor.team_id;
+	}
+	if (!owner->team_id || !team || strcmp(owner->team_id, team) != 0)
+		why = "that user is not in the lead's team";
+	lq_user_clear(&actor);
+	return why;
+}
+
+enum lq_store_rc lq_store_reassign(struct lq_store *s, const struct lq_act_ctx *ctx,
+				   const char *lead_id, const char *owner_id, const char *reason,
+				   lq_time now, struct lq_act_result *res, char **err)
+{
+	struct lq_activity_rec rec;
+	struct lq_lead lead;
+	struct lq_user owner;
+	enum lq_store_rc rc;
+	const char *why;
+	bool team_moved;
+	json_t *args;
+
+	result_init(res);
+	if (err)
+		*err = NULL;
+	if (!lead_id || strlen(lead_id) >= LQ_UUID_SIZE) {
+		set_err(err, lead_id ? lead_id : "(null)", LQ_STORE_NOTFOUND, s);
+		return LQ_STORE_NOTFOUND;
+	}
+	memcpy(res->lead_id, lead_id, strlen(lead_id) + 1);
+	if (reason && !reason[0])
+		reason = NULL;
+
+	lq_lead_init(&lead);
+	lq_user_init(&owner);
+	memset(&rec, 0, sizeof rec);
+	lq_activity_init(&rec.a);
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK) {
+		set_err(err, lead_id, rc, s);
+		return rc;
+	}
+	rc = s->ops->get_lead(s, lead_id, &lead);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	lq_lead_state_get(&lead, &res->before);
+	res->after = res->before;
+
+	rc = s->ops->get_user(s, owner_id ? owner_id : "", &owner);
+	if (rc == LQ_STORE_NOTFOUND) {
+		why = "no such user in this cache";
+		rc = LQ_STORE_OK;
+	} else if (rc != LQ_STORE_OK) {
+		goto fail;
+	} else {
+		why = reassign_refusal(s, ctx, &lead, &owner, &rc);
+		if (rc != LQ_STORE_OK)
+			goto fail;
+	}
+	if (why) {
+		s->ops->rollback(s);
+		if (err)
+			*err = lq_os_asprintf("%s: %s", owner_id ? owner_id : "(null)", why);
+		lq_lead_clear(&lead);
+		lq_user_clear(&owner);
+		return LQ_STORE_INVALID;
+	}
+
+	team_moved = !lead.team_id || strcmp(lead.team_id, owner.team_id) != 0;
+	if (!lq_lead_set_str(&lead.owner_id, owner.id) ||
+	    !lq_lead_set_str(&lead.team_id, owner.team_id)) {
+		rc = LQ_STORE_NOMEM;
+		goto fail;
+	}
+	/* The version stays: the server's answer (or feed) replaces this copy. */
+	if (team_moved)
+		recompute_deadlines(ctx, &lead);
+	lead.updated_at = now;
+	rc = s->ops->put_lead(s, &lead);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+
+	/* The activity's id goes with the op, so the server records the same
+	 * row and the history does not show it twice after sync. */
+	lq_os_uuid_ordered(rec.a.id);
+	args = json_object();
+	if (args && (json_object_set_new(args, "owner", json_string(owner.id)) != 0 ||
+		     (reason && json_object_set_new(args, "reason", json_string(reason)) != 0) ||
+		     json_object_set_new(args, "activity", json_string(rec.a.id)) != 0)) {
+		json_decref(args);
+		args = NULL;
+	}
+	/* Never held: a reassignment has no undo window. */
+	res->send_after = now;
+	rc = queue_op(s, "reassign", &lead, args, now, now, res->op_id);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+
+	memcpy(rec.a.lead_id, lead.id, LQ_UUID_SIZE);
+	rec.a.kind = LQ_ACT_ASSIGNMENT;
+	rec.a.at = now;
+	rec.a.actor = (char *)ctx->actor_id;
+	rec.a.subject = owner.login;
+	rec.a.detail = (char *)reason;
+	rec.a.outcome = -1;
+	rec.has_states = false;   /* not undoable */
+	memcpy(rec.op_id, res->op_id, LQ_UUID_SIZE);
+	rc = s->ops->put_activity(s, &rec);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	rc = s->ops->commit(s);
+	if (rc != LQ_STORE_OK)
+		goto fail_committed;
+	memcpy(res->activity_id, rec.a.id, LQ_UUID_SIZE);
+	lq_lead_clear(&lead);
+	lq_user_clear(&owner);
+	return LQ_STORE_OK;
+
+fail:
+	s->ops->rollback(s);
+fail_committed:
+	set_err(err, lead_id, rc, s);
+	lq_lead_clear(&lead);
+	lq_user_clear(&owner);
+	memset(res->op_id, 0, sizeof res->op_id);
+	res->send_after = LQ_TIME_NONE;
+	return rc;
+}
+
 /* --- sync ------------------------------------------------------------------- */
 
 static void set_flag(bool *p, bool v)

@@ -126,6 +126,9 @@ struct req {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* Alerts kept per page; a page with more (a burst) tells the first ones. */
+#define ALERTS_MAX 64
+
 struct lq_sync {
 	struct lq_store *store;
 	CURLM *multi;
@@ -135,9 +138,16 @@ struct lq_sync {
 	int batch_max;                  /* the configured batch: growth stops there */
 	bool once;
 	lq_sync_problem_cb on_problem;
+	lq_sync_alert_cb on_alert;
 	void *ctx;
 
 	struct req push, pull;
+	bool initial_pull;           /* the pages of a pull from an empty cursor */
+	struct alert {               /* what the page being applied brought */
+		enum lq_alert_kind kind;
+		char lead_id[LQ_UUID_SIZE];
+	} alerts[ALERTS_MAX];
+	int nalerts;
 	struct lq_buf page;          /* the pull answer being applied (swapped with pull.resp) */
 	bool push_done, pull_more;   /* once: phases */
 	bool pulled_once;            /* the first page since start came back */
@@ -626,6 +636,8 @@ static bool start_pull_at(struct lq_sync *s, const char *cursor, int wait)
 		return false;
 	}
 	s->pull.pull_waits = wait > 0;
+	if (!cursor || !*cursor)
+		s->initial_pull = true;
 	ok = req_start(s, &s->pull, url, NULL, wait + 60L);
 	free(url);
 	return ok;
@@ -660,6 +672,15 @@ static void save_last_sync(struct lq_sync *s)
 		lq_store_meta_set(s->store, "last_sync", lq_time_format(s->st.last_ok, 0, t));
 }
 
+static void note_alert(struct lq_sync *s, enum lq_alert_kind kind, const char *lead_id)
+{
+	if (s->initial_pull || !s->on_alert || s->nalerts >= ALERTS_MAX)
+		return;
+	s->alerts[s->nalerts].kind = kind;
+	snprintf(s->alerts[s->nalerts].lead_id, LQ_UUID_SIZE, "%s", lead_id);
+	s->nalerts++;
+}
+
 /* A change's entity is read from its text by the codec (lq_*_from_text):
  * no jansson tree per change. */
 static enum lq_store_rc apply_change(struct lq_sync *s, struct lq_jobj *c, bool *changed,
@@ -684,12 +705,18 @@ static enum lq_store_rc apply_change(struct lq_sync *s, struct lq_jobj *c, bool 
 		stored = true;
 	} else if (strcmp(type, "lead") == 0) {
 		struct lq_lead l;
+		int64_t cached;
+		bool is_new;
 
 		if (!lq_lead_from_text(text, len, &l, why, whysize))
 			return LQ_STORE_INVALID;
 		if (version > l.version)
 			l.version = version;
+		is_new = lq_store_version(s->store, LQ_ENTITY_LEAD, l.id, &cached) ==
+			 LQ_STORE_NOTFOUND;
 		rc = lq_store_apply_lead(s->store, &l, &stored);
+		if (rc == LQ_STORE_OK && stored && is_new && l.status == LQ_STATUS_NEW)
+			note_alert(s, LQ_ALERT_NEW_LEAD, l.id);
 		lq_lead_clear(&l);
 	} else if (strcmp(type, "activity") == 0) {
 		struct lq_activity a;
@@ -697,6 +724,8 @@ static enum lq_store_rc apply_change(struct lq_sync *s, struct lq_jobj *c, bool 
 		if (!lq_activity_from_text(text, len, &a, why, whysize))
 			return LQ_STORE_INVALID;
 		rc = lq_store_apply_activity(s->store, &a, version, &stored);
+		if (rc == LQ_STORE_OK && stored && a.kind == LQ_ACT_ESCALATION)
+			note_alert(s, LQ_ALERT_ESCALATION, a.lead_id);
 		lq_activity_clear(&a);
 	} else if (strcmp(type, "user") == 0) {
 		struct lq_user u;
@@ -922,6 +951,7 @@ static void pull_done(struct lq_sync *s, long status)
 	}
 	why[0] = '\0';
 	pos = pg.changes + 1;
+	s->nalerts = 0;
 	lq_jobj_init(&change);
 	for (;;) {
 		enum lq_store_rc rc;
@@ -976,6 +1006,12 @@ static void pull_done(struct lq_sync *s, long status)
 	s->pulled_once = true;
 	if (changed)
 		s->st.generation++;
+	/* On disk now: tell what the page brought. */
+	for (int i = 0; i < s->nalerts; i++)
+		s->on_alert(s->ctx, s->alerts[i].kind, s->alerts[i].lead_id);
+	s->nalerts = 0;
+	if (!pg.more)
+		s->initial_pull = false;
 	succeeded(s);
 	s->st.last_ok = now;
 	if (!pg.more) {
@@ -1018,6 +1054,7 @@ struct lq_sync *lq_sync_new(struct lq_store *store, const struct lq_sync_opts *o
 	s->batch_max = s->batch;
 	s->once = o->once;
 	s->on_problem = o->on_problem;
+	s->on_alert = o->on_alert;
 	s->ctx = o->ctx;
 	s->st.last_ok = LQ_TIME_NONE;
 	lq_buf_init(&s->push.resp, BODY_MAX);

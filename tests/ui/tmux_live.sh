@@ -1,7 +1,8 @@
 #!/bin/sh
 # Live updates in a real terminal: a lead that marketing posts to the demo's
 # server reaches the rep's running client within 2 seconds, without a key
-# press (the client long-polls the change feed).
+# press (the client long-polls the change feed), counted as an alert in the
+# header until the rep opens it.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "${LEADQD:-}" ] || skip "no leadqd to post to (LEADQD is not set)"
@@ -26,10 +27,16 @@ check "marketing's post is accepted" grep -q '"created"' "$TEST_DIR/post.json"
 # No key is sent until the header has counted the new lead.
 check "the running client counts the new lead within 2 s" \
 	wait_for " open $((open_before + 1)) " 2
+check "the header counts one alert" wait_for "⚑ 1 ·" 2
 tmux_keys /
 tmux_keys -l "vivo nunez"
 tmux_keys Enter
 check "the new lead is in the queue, accents intact" wait_for "Zoë Vivo Núñez" 2
+tmux_keys Enter
+check "the lead opens" wait_for "Tiempo Real" 2
+tmux_keys Escape
+check "back in the queue" wait_for " open $((open_before + 1)) " 2
+check "opening the lead clears its alert" wait_gone "⚑" 2
 tmux_keys Q
 check "quit" wait_for "leadq-exited-0" 5
 # The demo's server stops with its client.

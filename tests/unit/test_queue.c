@@ -592,6 +592,122 @@ static void test_filter_match_edge(void **state)
 	assert_true(lq_filter_match(&f, &it, NOW));
 }
 
+/* --- the team lead's filters and load ------------------------------------- */
+
+static bool risky_called_closed;
+
+/* "At risk" as a caller with calendars would say: here, a running clock
+ * that ends within two hours and has not passed. */
+static bool at_risk_two_hours(void *ctx, const struct lq_lead *l, lq_time now)
+{
+	lq_time due = l->first_touch_at == NONE ? l->sla_first_due : l->sla_cadence_due;
+
+	(void)ctx;
+	if (!lq_status_is_open(l->status))
+		risky_called_closed = true;
+	return due != NONE && due > now && due - now <= 2 * HOUR;
+}
+
+static void test_filter_team_and_at_risk(void **state)
+{
+	struct lq_queue_item out[NSPECS];
+	struct lq_filter f;
+	int calls = 0;
+	size_t n;
+
+	(void)state;
+	fx.leads[0].team_id = (char *)"north";   /* a1 */
+	fx.leads[4].team_id = (char *)"north";   /* f1 */
+	fx.leads[6].team_id = (char *)"south";   /* f3 */
+	lq_filter_init(&f);
+	assert_null(f.team_id);
+	assert_false(f.at_risk_only);
+	f.team_id = "north";
+	n = run_filter(&f, out);
+	assert_order(out, n, "a1 f1");
+	f.team_id = "nort";
+	assert_int_equal(run_filter(&f, out), 0);
+	f.team_id = "";                            /* no team */
+	assert_int_equal(run_filter(&f, out), NSPECS - 3);
+
+	/* At risk: the caller's test, after the cheap ones (closed leads never
+	 * reach it when the status filter keeps open ones). */
+	lq_filter_init(&f);
+	f.at_risk_only = true;
+	assert_int_equal(run_filter(&f, out), 0);   /* no test: nothing */
+	f.at_risk = at_risk_two_hours;
+	f.at_risk_ctx = &calls;
+	f.status_mask = lq_filter_open_mask();
+	risky_called_closed = false;
+	n = run_filter(&f, out);
+	assert_order(out, n, "f3 f4 f5 f6");
+	assert_false(risky_called_closed);
+	/* With an owner and a team. */
+	f.owner_id = "rep1";
+	f.team_id = "south";
+	n = run_filter(&f, out);
+	assert_order(out, n, "f3");
+	f.at_risk_only = false;
+	f.team_id = NULL;
+	f.owner_id = "";
+	assert_int_equal(run_filter(&f, out), 0);   /* o2 is closed */
+}
+
+static struct lq_rep_load *find_load(struct lq_rep_load *loads, size_t n, const char *owner)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(loads[i].owner_id, owner) == 0)
+			return &loads[i];
+	fail_msg("no load for %s", owner);
+	return NULL;
+}
+
+static void test_load(void **state)
+{
+	struct lq_rep_load loads[4] = {
+		{ .owner_id = "rep1", .open = 99 }, { .owner_id = "rep2", .breached = 7 },
+		{ .owner_id = "", .due_today = 5 }, { .owner_id = "rep9" },
+	};
+	struct lq_rep_load *r;
+
+	(void)state;
+	for (size_t i = 0; i < NSPECS; i++)
+		fx.leads[i].last_touch_at = fx.leads[i].first_touch_at;
+	/* The day ends in 3 hours. */
+	lq_queue_load(fx.items, NSPECS, NOW, NOW + 3 * HOUR, loads, 4);
+	/* rep1 open: a1 a3 a4 f1 f3 f4 f5 f6 c2 c3; breached a3 f1; due before
+	 * the day's end: a1 (appointment overdue), a4 (appointment), f3..f6
+	 * (first contact in an hour), c2 (next touch in an hour), c3 (next
+	 * touch in two). */
+	r = find_load(loads, 4, "rep1");
+	assert_int_equal(r->open, 10);
+	assert_int_equal(r->breached, 2);
+	assert_int_equal(r->due_today, 8);
+	assert_true(r->last_touch == NOW - DAY);    /* a1, a4 (touched a day ago) */
+	/* rep2 open: f2 c1 o3, all breached; a2 is qualified (not open). */
+	r = find_load(loads, 4, "rep2");
+	assert_int_equal(r->open, 3);
+	assert_int_equal(r->breached, 3);
+	assert_int_equal(r->due_today, 0);
+	assert_true(r->last_touch == NOW - DAY);    /* a2 counts for the last touch */
+	/* Unassigned: o2 (won), not open. */
+	r = find_load(loads, 4, "");
+	assert_int_equal(r->open, 0);
+	assert_int_equal(r->due_today, 0);
+	assert_true(r->last_touch == NOW - 19 * DAY);
+	r = find_load(loads, 4, "rep9");
+	assert_int_equal(r->open, 0);
+	assert_true(r->last_touch == NONE);
+
+	/* A day that ends now: nothing not overdue is due today. */
+	lq_queue_load(fx.items, NSPECS, NOW, NOW, loads, 4);
+	assert_int_equal(find_load(loads, 4, "rep1")->due_today, 1);   /* a1's overdue appointment */
+	/* Nothing to count. */
+	lq_queue_load(NULL, 0, NOW, NOW, loads, 4);
+	assert_int_equal(find_load(loads, 4, "rep1")->open, 0);
+	lq_queue_load(fx.items, NSPECS, NOW, NOW, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +727,8 @@ int main(void)
 		cmocka_unit_test(test_breached),
 		cmocka_unit_test_setup(test_filters, setup),
 		cmocka_unit_test_setup(test_filter_match_edge, setup),
+		cmocka_unit_test_setup(test_filter_team_and_at_risk, setup),
+		cmocka_unit_test_setup(test_load, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

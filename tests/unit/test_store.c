@@ -1466,6 +1466,276 @@ static void test_os_tz_load(void **state)
 	unsetenv("TZDIR");
 }
 
+/* --- reassign ------------------------------------------------------------- */
+
+#define REP_ANA "eeee0001-0000-4000-8000-00000000000e"
+#define REP_BEA "eeee0002-0000-4000-8000-00000000000e"
+#define REP_OFF "eeee0003-0000-4000-8000-00000000000e"
+#define REP_FAR "eeee0004-0000-4000-8000-00000000000e"
+#define OTHER_TEAM "dddd0000-0000-4000-8000-0000000000ff"
+
+static void put_user_in(struct lq_store *s, const char *id, const char *login,
+			enum lq_role role, const char *team, bool active)
+{
+	struct lq_user u;
+
+	lq_user_init(&u);
+	memcpy(u.id, id, LQ_UUID_SIZE);
+	u.login = (char *)login;
+	u.name = (char *)login;
+	u.team_id = (char *)team;
+	u.role = role;
+	u.capacity = 30;
+	u.active = active;
+	assert_int_equal(lq_store_put_user(s, &u), LQ_STORE_OK);
+}
+
+/* The acting team lead (USER_ID), two reps of the team, a disabled one and
+ * one of another team. */
+static void put_team_users(struct lq_store *s)
+{
+	put_user_in(s, USER_ID, "marta", LQ_ROLE_LEAD, TEAM_ID, true);
+	put_user_in(s, REP_ANA, "ana", LQ_ROLE_REP, TEAM_ID, true);
+	put_user_in(s, REP_BEA, "beatriz", LQ_ROLE_REP, TEAM_ID, true);
+	put_user_in(s, REP_OFF, "otto", LQ_ROLE_REP, TEAM_ID, false);
+	put_user_in(s, REP_FAR, "zoe", LQ_ROLE_REP, OTHER_TEAM, true);
+}
+
+static void lead_owner(struct lq_store *s, const char *id, char *owner, char *team,
+		       int64_t *version)
+{
+	struct lq_lead l;
+
+	lq_lead_init(&l);
+	assert_int_equal(lq_store_get_lead(s, id, &l), LQ_STORE_OK);
+	snprintf(owner, LQ_UUID_SIZE, "%s", l.owner_id ? l.owner_id : "");
+	snprintf(team, LQ_UUID_SIZE, "%s", l.team_id ? l.team_id : "");
+	*version = l.version;
+	lq_lead_clear(&l);
+}
+
+static void test_reassign(void **state)
+{
+	struct fixture *f = *state;
+	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
+	struct lq_act_result res;
+	struct collect tl;
+	struct ops o;
+	int64_t version;
+	json_t *args;
+	char *err = NULL;
+
+	put_team_users(f->s);
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_A, REP_ANA, "on holiday", T0, &res,
+					   &err), LQ_STORE_OK);
+	assert_null(err);
+	assert_true(lq_uuid_valid(res.op_id));
+	assert_true(lq_uuid_valid(res.activity_id));
+	assert_string_equal(res.lead_id, ID_A);
+	assert_true(res.send_after == T0);
+	assert_int_equal(res.before.status, LQ_STATUS_NEW);
+	assert_int_equal(res.after.status, LQ_STATUS_NEW);
+
+	lead_owner(f->s, ID_A, owner, team, &version);
+	assert_string_equal(owner, REP_ANA);
+	assert_string_equal(team, TEAM_ID);
+	assert_true(version == 7);   /* the server's copy wins at sync */
+
+	memset(&tl, 0, sizeof tl);
+	assert_int_equal(lq_store_timeline(f->s, ID_A, collect_cb, &tl), LQ_STORE_OK);
+	assert_int_equal(tl.n, 1);
+	assert_int_equal(tl.kinds[0], LQ_ACT_ASSIGNMENT);
+	assert_string_equal(tl.subjects[0], "ana");
+	assert_string_equal(tl.details[0], "on holiday");
+
+	/* Not held: due at once, on the cached version. */
+	counts(f->s, T0, 1, 0);
+	due(f->s, T0, &o);
+	assert_int_equal(o.n, 1);
+	assert_string_equal(o.ids[0], res.op_id);
+	assert_string_equal(o.kinds[0], "reassign");
+	assert_true(o.base[0] == 7);
+	args = json_loads(o.args[0], 0, NULL);
+	assert_non_null(args);
+	assert_int_equal(json_object_size(args), 3);
+	assert_string_equal(json_string_value(json_object_get(args, "owner")), REP_ANA);
+	assert_string_equal(json_string_value(json_object_get(args, "reason")), "on holiday");
+	/* The history row's id goes along, so the server records the same row. */
+	assert_string_equal(json_string_value(json_object_get(args, "activity")), res.activity_id);
+	json_decref(args);
+
+	/* No reason (NULL or ""): none sent, none in the activity. */
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_A, REP_BEA, "", T0 + 1, &res, &err),
+			 LQ_STORE_OK);
+	due(f->s, T0 + 1, &o);
+	assert_int_equal(o.n, 2);
+	args = json_loads(o.args[1], 0, NULL);
+	assert_non_null(args);
+	assert_int_equal(json_object_size(args), 2);
+	assert_string_equal(json_string_value(json_object_get(args, "owner")), REP_BEA);
+	assert_null(json_object_get(args, "reason"));
+	assert_string_equal(json_string_value(json_object_get(args, "activity")), res.activity_id);
+	json_decref(args);
+	memset(&tl, 0, sizeof tl);
+	assert_int_equal(lq_store_timeline(f->s, ID_A, collect_cb, &tl), LQ_STORE_OK);
+	assert_int_equal(tl.n, 2);
+	assert_string_equal(tl.subjects[0], "beatriz");
+	assert_string_equal(tl.details[0], "");
+	lead_owner(f->s, ID_A, owner, team, &version);
+	assert_string_equal(owner, REP_BEA);
+}
+
+/* A reassignment is not undoable, and does not hide the change before it. */
+static void test_reassign_not_undoable(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_change c = status_to(LQ_STATUS_QUALIFIED, NULL);
+	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
+	struct lq_act_result res;
+	int64_t version;
+	char *err = NULL;
+
+	put_team_users(f->s);
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_A, REP_ANA, NULL, T0, &res, &err),
+			 LQ_STORE_OK);
+	assert_int_equal(lq_store_undo_last(f->s, &f->ctx, T0 + 1, &res, &err), LQ_STORE_NOTFOUND);
+	lq_free(err);
+	err = NULL;
+
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0 + 2, &res, &err), LQ_STORE_OK);
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_A, REP_BEA, NULL, T0 + 3, &res, &err),
+			 LQ_STORE_OK);
+	assert_int_equal(lq_store_undo_last(f->s, &f->ctx, T0 + 4, &res, &err), LQ_STORE_OK);
+	assert_null(err);
+	assert_int_equal(lead_status(f->s, ID_A), LQ_STATUS_NEW);
+	lead_owner(f->s, ID_A, owner, team, &version);
+	assert_string_equal(owner, REP_BEA);   /* the undo leaves the owner alone */
+	/* Two reassign ops due; the set_status was cancelled inside its window. */
+	counts(f->s, T0 + 4, 2, 0);
+}
+
+static void assert_refused(struct fixture *f, const char *lead, const char *user,
+			   enum lq_store_rc want, const char *words)
+{
+	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
+	struct lq_act_result res;
+	int64_t version;
+	char *err = NULL;
+
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, lead, user, "x", T0, &res, &err), want);
+	assert_non_null(err);
+	assert_non_null(strstr(err, words));
+	lq_free(err);
+	assert_string_equal(res.op_id, "");
+	assert_true(res.send_after == LQ_TIME_NONE);
+	lead_owner(f->s, ID_A, owner, team, &version);
+	assert_string_equal(owner, USER_ID);
+	assert_string_equal(team, TEAM_ID);
+	assert_int_equal(timeline_count(f->s, ID_A), 0);
+	counts(f->s, T0 + 100, 0, 0);
+}
+
+static void test_reassign_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	put_team_users(f->s);
+	assert_refused(f, ID_A, "eeee9999-0000-4000-8000-00000000000e", LQ_STORE_INVALID,
+		       "no such user");
+	assert_refused(f, ID_A, NULL, LQ_STORE_INVALID, "no such user");
+	assert_refused(f, ID_A, REP_OFF, LQ_STORE_INVALID, "disabled");
+	assert_refused(f, ID_A, REP_FAR, LQ_STORE_INVALID, "not in the lead's team");
+	assert_refused(f, ID_A, USER_ID, LQ_STORE_INVALID, "owns the lead already");
+	assert_refused(f, ID_B, REP_ANA, LQ_STORE_NOTFOUND, "no such lead");
+	assert_refused(f, NULL, REP_ANA, LQ_STORE_NOTFOUND, "no such lead");
+}
+
+/* A lead without a team goes to the actor's team, and no further. */
+static void test_reassign_teamless_lead(void **state)
+{
+	struct fixture *f = *state;
+	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
+	struct lq_act_result res;
+	struct lq_lead l;
+	int64_t version;
+	char *err = NULL;
+
+	put_team_users(f->s);
+	lead_fill(&l, ID_B, "Bob", "Co", "Lima");
+	assert_true(lq_lead_set_str(&l.owner_id, NULL));
+	assert_true(lq_lead_set_str(&l.team_id, NULL));
+	assert_int_equal(lq_store_put_lead(f->s, &l), LQ_STORE_OK);
+	lq_lead_clear(&l);
+
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_B, REP_FAR, NULL, T0, &res, &err),
+			 LQ_STORE_INVALID);
+	assert_non_null(strstr(err, "team"));
+	lq_free(err);
+	err = NULL;
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_B, REP_ANA, NULL, T0, &res, &err),
+			 LQ_STORE_OK);
+	lead_owner(f->s, ID_B, owner, team, &version);
+	assert_string_equal(owner, REP_ANA);
+	assert_string_equal(team, TEAM_ID);
+}
+
+static void test_reassign_full_disk(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_act_result res;
+	char *err = NULL, *big;
+	size_t n = 300 * 1024;
+
+	put_team_users(f->s);
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	assert_int_equal(lq_store_exec(f->s, "PRAGMA max_page_count = 1"), LQ_STORE_OK);
+	assert_int_equal(lq_store_reassign(f->s, &f->ctx, ID_A, REP_ANA, big, T0, &res, &err),
+			 LQ_STORE_FULL);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "full"));
+	lq_free(err);
+	assert_string_equal(res.op_id, "");
+	assert_int_equal(timeline_count(f->s, ID_A), 0);
+	counts(f->s, T0, 0, 0);
+	free(big);
+}
+
+static void test_reassign_alloc_failures(void **state)
+{
+	struct fixture *f = *state;
+	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
+	struct lq_act_result res;
+	enum lq_store_rc rc;
+	int64_t version;
+	char *err;
+	long n;
+
+	put_team_users(f->s);
+	json_set_alloc_funcs(lq_malloc, lq_free);
+	for (n = 0;; n++) {
+		err = NULL;
+		lq_mem_fail_after(n);
+		rc = lq_store_reassign(f->s, &f->ctx, ID_A, REP_ANA, "busy", T0, &res, &err);
+		lq_mem_fail_after(-1);
+		lq_free(err);
+		if (rc == LQ_STORE_OK)
+			break;
+		assert_int_equal(rc, LQ_STORE_NOMEM);
+		lead_owner(f->s, ID_A, owner, team, &version);
+		assert_string_equal(owner, USER_ID);
+		assert_int_equal(timeline_count(f->s, ID_A), 0);
+		counts(f->s, T0, 0, 0);
+	}
+	assert_true(n >= 5);
+	lead_owner(f->s, ID_A, owner, team, &version);
+	assert_string_equal(owner, REP_ANA);
+	counts(f->s, T0, 1, 0);
+	json_set_alloc_funcs(malloc, free);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1512,6 +1782,12 @@ int main(void)
 		T(test_nested_transactions),
 		T(test_alloc_failures),
 		T(test_act_alloc_failures),
+		T(test_reassign),
+		T(test_reassign_not_undoable),
+		T(test_reassign_refused),
+		T(test_reassign_teamless_lead),
+		T(test_reassign_full_disk),
+		T(test_reassign_alloc_failures),
 		cmocka_unit_test(test_open_alloc_failures),
 		cmocka_unit_test(test_os_basics),
 		cmocka_unit_test(test_os_xdg),
