@@ -407,15 +407,20 @@ int lq_do_reassign(struct lq_app *app, enum lq_action a)
 	int n = 0;
 
 	(void)a;
-	if (!lq_app_is_team_lead(app)) {
+	if (!lq_app_can_reassign(app)) {
 		lq_app_message(app, false, "%s", _("only a team lead reassigns leads"));
 		return LQ_H_HANDLED;
 	}
 	for (size_t i = 0; i < app->nreps && n < LQ_POPUP_ITEMS; i++) {
 		if (app->reps[i].role != LQ_ROLE_REP)
 			continue;
-		snprintf(labels[n], sizeof labels[n], _("%s (%s) · %d open"), app->reps[i].name,
-			 app->reps[i].login, app->loads[i].open);
+		/* A dispatcher's cache holds only their own leads: no counts. */
+		if (lq_app_is_team_lead(app))
+			snprintf(labels[n], sizeof labels[n], _("%s (%s) · %d open"),
+				 app->reps[i].name, app->reps[i].login, app->loads[i].open);
+		else
+			snprintf(labels[n], sizeof labels[n], "%s (%s)", app->reps[i].name,
+				 app->reps[i].login);
 		ptrs[n] = labels[n];
 		app->pick_rep[n] = (int)i;
 		n++;

@@ -49,6 +49,11 @@ bool lq_app_is_team_lead(const struct lq_app *app)
 	return app->s->user.role == LQ_ROLE_LEAD && app->s->user.id[0];
 }
 
+bool lq_app_can_reassign(const struct lq_app *app)
+{
+	return lq_app_is_team_lead(app) || app->dispatcher;
+}
+
 static bool lead_at_risk(void *ctx, const struct lq_lead *l, lq_time now)
 {
 	struct lq_app *app = ctx;
@@ -194,7 +199,7 @@ static void load_reps(struct lq_app *app)
 	struct reps_ctx c = { app, app->s->user.team_id };
 
 	app->nreps = 0;
-	if (!lq_app_is_team_lead(app) || !c.team)
+	if (!lq_app_can_reassign(app) || !c.team)
 		return;
 	if (lq_store_each_user(app->s->store, rep_cb, &c) != LQ_STORE_OK)
 		lq_app_message(app, true, "%s", _("cannot read the team's users"));
@@ -1026,6 +1031,7 @@ struct lq_app *lq_app_open(struct lq_session *s, FILE *out, FILE *in, int cols, 
 	app->filter_idx = LQ_FILTER_OPEN;
 	/* A team lead starts on the team, as before there was a "my queue". */
 	app->team_view = lq_app_is_team_lead(app);
+	app->dispatcher = lq_session_is_dispatcher(s);
 	load_reps(app);
 	lq_app_refresh_view(app, true);
 	refresh_counts(app);
@@ -1237,6 +1243,8 @@ void lq_app_reload_leads(struct lq_app *app)
 	if (pinned[0] && !app->pinned)
 		app->screen = &lq_screen_queue;
 	lq_app_forget_timeline(app);
+	/* A policy import may have made this user the dispatcher, or not. */
+	app->dispatcher = lq_session_is_dispatcher(app->s);
 	load_reps(app);
 	lq_app_refresh_view(app, true);
 	refresh_counts(app);

@@ -1087,7 +1087,7 @@ static int cmd_reassign(struct lq_session *s, const struct lq_cli_cmd *c)
 	char *err = NULL;
 	int rc;
 
-	if (s->user.role != LQ_ROLE_LEAD) {
+	if (s->user.role != LQ_ROLE_LEAD && !lq_session_is_dispatcher(s)) {
 		error_line(_("reassign: only a team lead reassigns leads (you are %s: %s)"),
 			   s->user.login ? s->user.login : "?", _(lq_role_label(s->user.role)));
 		return 1;

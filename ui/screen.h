@@ -190,6 +190,7 @@ struct lq_app {
 	char (*alerts)[LQ_UUID_SIZE];
 	size_t nalerts, alerts_cap;
 	bool ring;                   /* an alert came since the last turn */
+	bool dispatcher;             /* the team's single point of contact */
 };
 
 /* app.c: the model. */
@@ -215,6 +216,8 @@ const char *lq_app_filter_label(int idx);
  * owner ("—" for none, the id's start for a user not in the team); the
  * team view's filter in words ("rep ana", "at risk"). */
 bool lq_app_is_team_lead(const struct lq_app *app);
+/* A team lead, or the team's dispatcher: may reassign leads (R). */
+bool lq_app_can_reassign(const struct lq_app *app);
 const char *lq_app_owner_login(const struct lq_app *app, const char *owner_id, char *buf,
 			       size_t size);
 void lq_app_team_filter_label(const struct lq_app *app, char *buf, size_t size);

@@ -883,3 +883,17 @@ bool lq_system_note(const struct lq_activity *a, char *buf, size_t size)
 	}
 	return false;
 }
+
+bool lq_session_is_dispatcher(struct lq_session *s)
+{
+	struct lq_team t;
+	bool is = false;
+
+	if (!s->user.team_id || !s->user.id[0] || !s->store)
+		return false;
+	lq_team_init(&t);
+	if (lq_store_get_team(s->store, s->user.team_id, &t) == LQ_STORE_OK)
+		is = strcmp(t.dispatcher_id, s->user.id) == 0;
+	lq_team_clear(&t);
+	return is;
+}

@@ -95,4 +95,9 @@ int lq_session_adopt_user(struct lq_store *st, const char *server, const struct 
  * The screens' timeline and `leadq show` both write it. */
 bool lq_system_note(const struct lq_activity *a, char *buf, size_t size);
 
+/* The user is their team's single point of contact (the team's
+ * dispatcher_id in the cache): they may hand the team's leads out, as its
+ * team lead does. */
+bool lq_session_is_dispatcher(struct lq_session *s);
+
 #endif

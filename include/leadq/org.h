@@ -44,6 +44,8 @@ struct lq_team {
 	char *hours;              /* lq_calendar_parse_hours() spec */
 	char *holidays;           /* lq_calendar_parse_holidays() spec */
 	struct lq_sla_policy policy;
+	char dispatcher_id[LQ_UUID_SIZE]; /* single point of contact; "" when none:
+					     may hand the team's leads out */
 };
 /* Zero with the default SLA policy; clear frees the strings and re-inits. */
 void lq_team_init(struct lq_team *t);

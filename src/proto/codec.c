@@ -174,7 +174,8 @@ json_t *lq_team_to_json(const struct lq_team *t)
 	    put(o, "tz", jstr(t->tz)) &&
 	    put(o, "hours", jstr(t->hours)) &&
 	    put(o, "holidays", jstr(t->holidays)) &&
-	    put(o, "policy", p))
+	    put(o, "policy", p) &&
+	    put(o, "dispatcher_id", jstr(t->dispatcher_id[0] ? t->dispatcher_id : NULL)))
 		return o;
 	json_decref(o);
 	return NULL;
@@ -638,7 +639,8 @@ static bool team_read(struct reader *r, bool begun, struct lq_team *out)
 		  get_str(r, "name", &out->name) &&
 		  get_str(r, "tz", &out->tz) &&
 		  get_str(r, "hours", &out->hours) &&
-		  get_str(r, "holidays", &out->holidays);
+		  get_str(r, "holidays", &out->holidays) &&
+		  get_uuid(r, "dispatcher_id", out->dispatcher_id, false);
 
 	policy = ok ? field(r, "policy") : NULL;
 	if (policy && policy->type != LQ_JOBJECT) {

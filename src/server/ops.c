@@ -334,9 +334,21 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	const char *activity = json_string_value(json_object_get(args, "activity"));
 	struct lq_user u;
 
+	/* Team leads, and the team's single point of contact (a rep may be one). */
 	if (c->user.role != LQ_ROLE_LEAD && c->user.role != LQ_ROLE_ADMIN) {
-		*forbidden = true;
-		return rejected(id, "forbidden", "only a team lead reassigns leads");
+		struct lq_srv_team_rules tr = {0};
+
+		*rc = w->lead.team_id ? lq_srv_team_rules_get(S->db, w->lead.team_id, &tr)
+				      : LQ_STORE_NOTFOUND;
+		if (*rc != LQ_STORE_OK && *rc != LQ_STORE_NOTFOUND)
+			return NULL;
+		*rc = LQ_STORE_OK;
+		if (!w->lead.team_id || strcmp(tr.dispatcher_id, c->user.id) != 0 ||
+		    !c->user.team_id || strcmp(c->user.team_id, w->lead.team_id) != 0) {
+			*forbidden = true;
+			return rejected(id, "forbidden",
+					"only a team lead or the team's dispatcher reassigns leads");
+		}
 	}
 	if (!owner || !lq_uuid_valid(owner))
 		return rejected(id, "bad_request", "args.owner: expected a user id");
@@ -353,7 +365,7 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 		lq_user_clear(&u);
 		return rejected(id, "bad_request", "args.owner: that user is disabled");
 	}
-	if (c->user.role == LQ_ROLE_LEAD &&
+	if (c->user.role != LQ_ROLE_ADMIN &&
 	    (!u.team_id || !c->user.team_id || strcmp(u.team_id, c->user.team_id) != 0)) {
 		lq_user_clear(&u);
 		*forbidden = true;

@@ -43,7 +43,7 @@ _Static_assert(LC_COUNT == 36, "LEAD_COLS and the LC_ numbers disagree");
 
 #define USER_COLS "id, login, name, email, tz, team_id, role, capacity, active"
 #define TEAM_COLS "id, name, tz, hours, holidays, first_contact_minutes, " \
-	"touches_required, touch_window_days, at_risk_percent"
+	"touches_required, touch_window_days, at_risk_percent, dispatcher_id"
 #define ACT_COLS "id, lead_id, kind, at, actor, subject, detail, campaign, duration_s, " \
 	"outcome, undone"
 #define ACT_REC_COLS ACT_COLS ", op_id, undo_of, " \
@@ -98,13 +98,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"role = excluded.role, capacity = excluded.capacity, active = excluded.active",
 	[ST_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?1",
 	[ST_USER_EACH] = "SELECT " USER_COLS " FROM users ORDER BY name COLLATE NOCASE, id",
-	[ST_TEAM_PUT] = "INSERT INTO teams (" TEAM_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-		"ON CONFLICT (id) DO UPDATE SET name = excluded.name, tz = excluded.tz, "
+	[ST_TEAM_PUT] = "INSERT INTO teams (" TEAM_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, tz = excluded.tz, "
 		"hours = excluded.hours, holidays = excluded.holidays, "
 		"first_contact_minutes = excluded.first_contact_minutes, "
 		"touches_required = excluded.touches_required, "
 		"touch_window_days = excluded.touch_window_days, "
-		"at_risk_percent = excluded.at_risk_percent",
+		"at_risk_percent = excluded.at_risk_percent, dispatcher_id = excluded.dispatcher_id",
 	[ST_TEAM_GET] = "SELECT " TEAM_COLS " FROM teams WHERE id = ?1",
 	[ST_LEAD_PUT] = "INSERT INTO leads (" LEAD_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 		"?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
@@ -767,6 +767,7 @@ static enum lq_store_rc sq_put_team(struct lq_store *s, const struct lq_team *t)
 	sqlite3_bind_int(st, 7, t->policy.touches_required);
 	sqlite3_bind_int(st, 8, t->policy.touch_window_days);
 	sqlite3_bind_int(st, 9, t->policy.at_risk_percent);
+	bind_str(st, 10, t->dispatcher_id[0] ? t->dispatcher_id : NULL);
 	return run(q, st, temp);
 }
 
@@ -792,6 +793,7 @@ static enum lq_store_rc sq_get_team(struct lq_store *s, const char *id, struct l
 			out->policy.touches_required = sqlite3_column_int(st, 6);
 			out->policy.touch_window_days = sqlite3_column_int(st, 7);
 			out->policy.at_risk_percent = sqlite3_column_int(st, 8);
+			col_fixed(st, 9, out->dispatcher_id, sizeof out->dispatcher_id);
 		}
 	} else {
 		rc = r == SQLITE_DONE ? LQ_STORE_NOTFOUND : fail(q, r);

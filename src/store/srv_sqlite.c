@@ -538,7 +538,7 @@ static enum lq_store_rc sv_meta_set(struct lq_srv_store *s, const char *key, con
 /* --- teams and users ------------------------------------------------------ */
 
 #define TEAM_COLS "id, name, tz, hours, holidays, first_contact_minutes, " \
-	"touches_required, touch_window_days, at_risk_percent, version"
+	"touches_required, touch_window_days, at_risk_percent, version, dispatcher_id"
 
 static enum lq_store_rc sv_team_put(struct lq_srv_store *s, const struct lq_team *t,
 				    const char *routing)
@@ -580,6 +580,7 @@ static enum lq_store_rc read_team(struct sv_store *q, sqlite3_stmt *st, struct l
 	out->policy.at_risk_percent = sqlite3_column_int(st, 8);
 	if (version)
 		*version = sqlite3_column_int64(st, 9);
+	copy_id(out->dispatcher_id, col_text(st, 10));
 	return LQ_STORE_OK;
 }
 

@@ -111,6 +111,7 @@ id=$(add_lead '{"name": "Grande", "email": "g@big.es", "employees": 5000, "regio
 id=$(add_lead '{"name": "Madrileño", "email": "m@x.es", "region": "madrid", "postal_code": "28013"}')
 [ "$(owner "$id")" = bob ] || fail "single point of contact: owner $(owner "$id")"
 [ "$(how "$id")" = "Madrid|single_contact" ] || fail "single contact history: $(how "$id")"
+dispatched=$id
 id=$(add_lead '{"name": "Otro", "email": "o@x.es", "region": "Madrid", "postal_code": "08001"}')
 [ "$(how "$id")" = "|no_rule" ] || fail "postal prefix must hold too: $(how "$id")"
 [ "$(owner "$id")" = marta ] || fail "no rule: the team lead, not $(owner "$id")"
@@ -135,6 +136,21 @@ as "$tok" GET "/changes?limit=1000"
 expect_code 200 "carla's changes"
 [ "$(jget '$.changes' | grep -o '"detail":"round_robin"' | wc -l)" -eq 2 ] ||
 	fail "carla does not see both routing activities: $(head -c 600 "$T/body")"
+# The dispatcher (a rep) hands the team's leads out, within the team only;
+# another rep may not.
+ana_id=$(sql "SELECT id FROM users WHERE login = 'ana'")
+dani_id=$(sql "SELECT id FROM users WHERE login = 'dani'")
+reassign_op() { # LEAD OWNER
+	printf '{"ops": [{"id": "%s", "kind": "reassign", "lead": "%s", "base_version": 0, "at": "2026-11-24T10:00:00Z", "args": {"owner": "%s"}}]}' \
+		"$(uuid)" "$1" "$2"
+}
+bob=$(login bob bob-pw)
+as "$bob" POST /ops "$(reassign_op "$dispatched" "$dani_id")"
+[ "$(jget '$.results[0].error.code')" = forbidden ] || fail "the dispatcher gave a lead outside the team: $(cat "$T/body")"
+ana=$(login ana ana-pw)
+as "$ana" POST /ops "$(reassign_op "$(sql "SELECT id FROM leads WHERE json_extract(data, '\$.name') = 'Grande'")" "$(sql "SELECT id FROM users WHERE login = 'bob'")")"
+[ "$(jget '$.results[0].error.code')" = forbidden ] || fail "a rep who is not the dispatcher reassigned: $(cat "$T/body")"
+
 # The client shows it in the lead's timeline, in the user's language.
 if [ -n "${LEADQ:-}" ] && [ -x "$LEADQ" ]; then
 	export XDG_CONFIG_HOME="$T/cfg" XDG_DATA_HOME="$T/data"
@@ -152,6 +168,23 @@ if [ -n "${LEADQ:-}" ] && [ -x "$LEADQ" ]; then
 		LANGUAGE=es LC_ALL=es_ES.UTF-8 LEADQ_LOCALEDIR="$T/locale" "$LEADQ" show "$first" >"$T/out" 2>"$T/err"
 		expect_out "asignado por la regla Norte, por turnos" "the timeline in Spanish"
 	fi
+fi
+# The dispatcher does it from the client: leadq reassign, then sync.
+if [ -n "${LEADQ:-}" ] && [ -x "$LEADQ" ]; then
+	export XDG_CONFIG_HOME="$T/cfg-bob" XDG_DATA_HOME="$T/data-bob"
+	printf 'bob-pw\n' | "$LEADQ" login "http://127.0.0.1:$PORT" bob --password-stdin >"$T/out" 2>"$T/err" ||
+		fail "leadq login bob: $(cat "$T/err")"
+	"$LEADQ" sync >"$T/out" 2>"$T/err" || fail "leadq sync (bob): $(cat "$T/err")"
+	"$LEADQ" reassign "$dispatched" ana --reason "su zona" >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc 0 "the dispatcher's leadq reassign"
+	"$LEADQ" sync >"$T/out" 2>"$T/err" || fail "leadq sync after the reassign: $(cat "$T/err")"
+	[ "$(owner "$dispatched")" = ana ] || fail "the dispatcher's reassignment did not reach the server"
+	export XDG_CONFIG_HOME="$T/cfg" XDG_DATA_HOME="$T/data"
+	"$LEADQ" reassign "$first" dani >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc 1 "a rep who is not the dispatcher"
+	expect_err "only a team lead" "the refusal"
 fi
 stop_server
 say "ok"
