@@ -890,6 +890,7 @@ struct seed_ctx {
 	int ncals, maxcals;
 	char owner[LQ_UUID_SIZE], team[LQ_UUID_SIZE];
 	int64_t seq;
+	lq_time now;                    /* the seed's clock (LEADQ_NOW in tests) */
 	enum lq_store_rc rc;
 };
 
@@ -897,8 +898,17 @@ static int seed_team(void *ctx, const struct lq_team *t)
 {
 	struct seed_ctx *sc = ctx;
 	struct lq_srv_feed f = { 0, "team", t->id, NULL, NULL, t->id, NULL, NULL };
+	struct lq_srv_team_rules tr;
 
 	sc->rc = lq_srv_team_put(sc->S->db, t, NULL);
+	/* The sweep acts on deadlines from the seed's now: the seeded overdue
+	 * leads stay as seeded, new ones are acted on. */
+	if (sc->rc == LQ_STORE_OK)
+		sc->rc = lq_srv_team_rules_get(sc->S->db, t->id, &tr);
+	if (sc->rc == LQ_STORE_OK) {
+		tr.actions_since = sc->now;
+		sc->rc = lq_srv_team_rules_set(sc->S->db, t->id, &tr);
+	}
 	if (sc->rc == LQ_STORE_OK)
 		sc->rc = lq_srv_feed_add(sc->S->db, &f, &sc->seq);
 	return sc->rc != LQ_STORE_OK;
@@ -1026,6 +1036,7 @@ static int exec_seed(struct opts *o)
 	sink.ctx = &sc;
 	so.seed = (uint64_t)seed;
 	so.now = lq_os_now();
+	sc.now = so.now;
 	so.leads = (int)leads;
 	so.reps = (int)reps;
 	so.events_per_lead = (int)events;

@@ -382,34 +382,49 @@ static bool parse_listen(const char *text, struct sockaddr_in *addr)
 			 &addr->sin_addr) == 1;
 }
 
-/* The SLA sweep every interval, off the request threads; it takes db_lock
- * a lead at a time.  Wakes at once on stop (feed_cond is broadcast). */
-struct sweeper {
+/* Housekeeping off the request threads, once a second:
+ *  - the feed's end in the database: rows another process wrote (leadqd
+ *    sweep or import, a second server on the database) wake the long polls
+ *    within a second, as this server's own rows do at once;
+ *  - the SLA sweep every interval (0: none), a lead per transaction.
+ * Wakes at once on stop (feed_cond is broadcast). */
+struct housekeeper {
 	struct srv *S;
-	unsigned interval_s;
+	unsigned sweep_interval_s;
 	pthread_t thread;
 	bool running;
 };
 
-static void *sweeper_main(void *arg)
+static void *housekeeper_main(void *arg)
 {
-	struct sweeper *w = arg;
-	struct srv *S = w->S;
+	struct housekeeper *h = arg;
+	struct srv *S = h->S;
+	time_t next_sweep = time(NULL) + (time_t)h->sweep_interval_s;
 
 	pthread_mutex_lock(&S->feed_lock);
 	while (!S->stopping) {
 		struct timespec deadline;
 		struct srv_sweep_counts n;
+		int64_t last = 0;
+		enum lq_store_rc rc;
 
 		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += (time_t)w->interval_s;
+		deadline.tv_sec += 1;
 		while (!S->stopping &&
 		       pthread_cond_timedwait(&S->feed_cond, &S->feed_lock, &deadline) == 0)
-			;   /* woken by a feed change: keep waiting until the time */
+			;   /* woken by a feed change: keep waiting until the second */
 		if (S->stopping)
 			break;
 		pthread_mutex_unlock(&S->feed_lock);
-		srv_sweep(S, lq_os_now(), &n);
+		pthread_mutex_lock(&S->db_lock);
+		rc = lq_srv_feed_last(S->db, &last);
+		pthread_mutex_unlock(&S->db_lock);
+		if (rc == LQ_STORE_OK)
+			srv_feed_grew(S, last);
+		if (h->sweep_interval_s > 0 && time(NULL) >= next_sweep) {
+			srv_sweep(S, lq_os_now(), &n);
+			next_sweep = time(NULL) + (time_t)h->sweep_interval_s;
+		}
 		pthread_mutex_lock(&S->feed_lock);
 	}
 	pthread_mutex_unlock(&S->feed_lock);
@@ -418,7 +433,7 @@ static void *sweeper_main(void *arg)
 
 int srv_serve(const struct srv_serve_opts *o)
 {
-	static struct sweeper sweeper;
+	static struct housekeeper keeper;
 	static struct srv S;            /* big (rate table): not on the stack */
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d;
@@ -467,25 +482,27 @@ int srv_serve(const struct srv_serve_opts *o)
 		printf("listening on %s:%u\n", host, info ? (unsigned)info->port : 0u);
 		fflush(stdout);
 	}
-	if (o->sweep_interval_s > 0) {
-		sweeper.S = &S;
-		sweeper.interval_s = o->sweep_interval_s;
-		int err = pthread_create(&sweeper.thread, NULL, sweeper_main, &sweeper);
+	{
+		int err;
 
-		sweeper.running = err == 0;
+		keeper.S = &S;
+		keeper.sweep_interval_s = o->sweep_interval_s;
+		err = pthread_create(&keeper.thread, NULL, housekeeper_main, &keeper);
+		keeper.running = err == 0;
 		if (err)
-			fprintf(stderr, "leadqd: the SLA sweep cannot start: %s\n", strerror(err));
+			fprintf(stderr, "leadqd: the housekeeping thread cannot start: %s\n",
+				strerror(err));
 	}
 	while (sig != SIGTERM && sig != SIGINT)
 		if (sigwait(&set, &sig) != 0)
 			break;
-	/* Wake the long polls and the sweep, then let the threads finish. */
+	/* Wake the long polls and the housekeeping, then let the threads finish. */
 	pthread_mutex_lock(&S.feed_lock);
 	S.stopping = true;
 	pthread_cond_broadcast(&S.feed_cond);
 	pthread_mutex_unlock(&S.feed_lock);
-	if (sweeper.running)
-		pthread_join(sweeper.thread, NULL);
+	if (keeper.running)
+		pthread_join(keeper.thread, NULL);
 	MHD_stop_daemon(d);
 	srv_state_close(&S);
 	return SRV_EXIT_OK;

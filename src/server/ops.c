@@ -74,9 +74,10 @@ void srv_team_calendar(struct srv *S, const char *team_id, struct lq_calendar *c
 void srv_feed_grew(struct srv *S, int64_t seq)
 {
 	pthread_mutex_lock(&S->feed_lock);
-	if (seq > S->feed_seq)
+	if (seq > S->feed_seq) {
 		S->feed_seq = seq;
-	pthread_cond_broadcast(&S->feed_cond);
+		pthread_cond_broadcast(&S->feed_cond);
+	}
 	pthread_mutex_unlock(&S->feed_lock);
 }
 

@@ -66,6 +66,25 @@ t1=$(date +%s%N)
 expect_code 200 "an idle long poll"
 [ $(( (t1 - t0) / 1000000 )) -ge 900 ] || fail "an idle wait=1 returned early"
 
+say "a change written by another process"
+# leadqd user add writes the feed from its own process: the server notices
+# within about a second (its housekeeping reads the feed's end), well
+# before the 10 s wait runs out.
+as "$bob" GET /changes
+bc=$(jget '$.cursor')
+curl -s -o "$T/poll2" -H "Authorization: Bearer $bob" "$BASE/changes?since=$bc&wait=10" &
+poll=$!
+sleep 0.5
+printf 'pw\n' | "$LEADQD" user add --db "$DB" carmen --name "Carmen Núñez" --role rep \
+	--team Iberia --password-stdin >/dev/null || fail "user add while serving"
+t1=$(date +%s%N)
+wait $poll
+t2=$(date +%s%N)
+woke=$(( (t2 - t1) / 1000000 ))
+say "the long poll returned ${woke} ms after another process wrote"
+[ "$woke" -lt 5000 ] || fail "a change from another process took ${woke} ms to reach the long poll"
+grep -q 'Carmen Núñez' "$T/poll2" || fail "the long poll did not bring the new user: $(cat "$T/poll2")"
+
 say "removal on reassign"
 ana_cursor=$(sed -n 's/.*"cursor":"\([^"]*\)".*/\1/p' "$T/poll")
 as "$marta" POST /ops "{\"ops\": [{\"id\": \"$(uuid)\", \"kind\": \"reassign\", \"lead\": \"$lead\", \"base_version\": 1, \"args\": {\"owner\": \"$bob_id\"}}]}"
