@@ -107,6 +107,24 @@ enum lq_store_rc lq_srv_sla_claim(struct lq_srv_store *s, const char *lead_id,
 				  const char *event, lq_time due, const char *action,
 				  lq_time now, bool *claimed);
 
+/* --- mail (src/server/mail.c) --- */
+/* Queues a message in the caller's transaction. */
+enum lq_store_rc lq_srv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
+				 const char *body, lq_time now);
+struct lq_srv_mail {
+	int64_t id;
+	const char *to, *subject, *body;
+	int attempts;
+	lq_time created_at;
+};
+typedef int (*lq_srv_mail_cb)(void *ctx, const struct lq_srv_mail *m);
+/* Unsent messages due at now, oldest first, at most limit. */
+enum lq_store_rc lq_srv_mail_due(struct lq_srv_store *s, lq_time now, int limit,
+				 lq_srv_mail_cb cb, void *ctx);
+/* After a try: sent (error NULL), or the error and when to try again. */
+enum lq_store_rc lq_srv_mail_tried(struct lq_srv_store *s, int64_t id, const char *error,
+				   lq_time now, lq_time next_try);
+
 /* Tokens and API keys by the hex SHA-256 of their text. */
 enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,
 				  const char *user_id, lq_time now);

@@ -32,6 +32,7 @@ struct opts {
 	int npos;
 	char *db;                       /* resolved: --db, LEADQD_DB, the config */
 	char *listen, *max_body;        /* from the config */
+	char *smtp_url, *smtp_from;     /* from the config */
 };
 
 struct cmd {
@@ -194,6 +195,10 @@ static int read_config(const char *path, struct opts *o, bool must_exist)
 			slot = &o->listen;
 		else if (strcmp(p, "max_body") == 0)
 			slot = &o->max_body;
+		else if (strcmp(p, "smtp_url") == 0)
+			slot = &o->smtp_url;
+		else if (strcmp(p, "smtp_from") == 0)
+			slot = &o->smtp_from;
 		else {
 			fclose(f);
 			return usage_error(_("%s:%d: unknown setting '%s'"), path, lineno, p);
@@ -230,6 +235,9 @@ static struct srv *state(struct opts *o)
 
 	if (srv_state_open(&S, o->db) != 0)
 		return NULL;
+	/* leadqd sweep queues mail as serve does when the config names an
+	 * SMTP server; serve sends it. */
+	S.mail_on = o->smtp_url != NULL;
 	return &S;
 }
 
@@ -285,12 +293,18 @@ static int exec_init(struct opts *o)
 
 static int exec_serve(struct opts *o)
 {
-	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90, 60 };
+	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90, 60, NULL, NULL };
 	const char *listen = opt(o, "listen") ? opt(o, "listen") : o->listen;
 	const char *max_body = opt(o, "max-body") ? opt(o, "max-body") : o->max_body;
 	const char *conns = opt(o, "max-connections");
 	const char *sweep = opt(o, "sweep-interval");
 	char *end;
+
+	so.smtp_url = opt(o, "smtp-url") ? opt(o, "smtp-url") : o->smtp_url;
+	so.smtp_from = opt(o, "smtp-from") ? opt(o, "smtp-from") : o->smtp_from;
+	if (so.smtp_url && (!so.smtp_from || !strchr(so.smtp_from, '@')))
+		return usage_error(_("--smtp-url needs --smtp-from ADDRESS (or smtp_from in the "
+				     "config)"));
 
 	if (listen)
 		so.listen = listen;
@@ -1066,8 +1080,9 @@ out:
 
 static const struct cmd cmds[] = {
 	{ "serve", "[--listen ADDR:PORT] [--max-body BYTES] [--max-connections N] "
-	  "[--sweep-interval SECONDS]",
-	  "listen:,max-body:,max-connections:,sweep-interval:", 0, exec_serve },
+	  "[--sweep-interval SECONDS] [--smtp-url URL --smtp-from ADDRESS]",
+	  "listen:,max-body:,max-connections:,sweep-interval:,smtp-url:,smtp-from:", 0,
+	  exec_serve },
 	{ "sweep", "[--now TIME]", "now:", 0, exec_sweep },
 	{ "init", "", "", 0, exec_init },
 	{ "user add", "LOGIN --name NAME --role rep|lead|telequal|admin [--team TEAM] "
@@ -1155,5 +1170,7 @@ int srv_main(int argc, char **argv)
 	free(o.db);
 	free(o.listen);
 	free(o.max_body);
+	free(o.smtp_url);
+	free(o.smtp_from);
 	return rc;
 }

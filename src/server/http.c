@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <curl/curl.h>
 #include <microhttpd.h>
 
 #include "leadq/i18n.h"
@@ -386,7 +387,8 @@ static bool parse_listen(const char *text, struct sockaddr_in *addr)
  *  - the feed's end in the database: rows another process wrote (leadqd
  *    sweep or import, a second server on the database) wake the long polls
  *    within a second, as this server's own rows do at once;
- *  - the SLA sweep every interval (0: none), a lead per transaction.
+ *  - the SLA sweep every interval (0: none), a lead per transaction;
+ *  - the mail that is due (mail.c), when there is an SMTP server.
  * Wakes at once on stop (feed_cond is broadcast). */
 struct housekeeper {
 	struct srv *S;
@@ -425,6 +427,7 @@ static void *housekeeper_main(void *arg)
 			srv_sweep(S, lq_os_now(), &n);
 			next_sweep = time(NULL) + (time_t)h->sweep_interval_s;
 		}
+		srv_mail_send_due(S, lq_os_now());
 		pthread_mutex_lock(&S->feed_lock);
 	}
 	pthread_mutex_unlock(&S->feed_lock);
@@ -448,6 +451,16 @@ int srv_serve(const struct srv_serve_opts *o)
 	if (srv_state_open(&S, o->db) != 0)
 		return SRV_EXIT_FAIL;
 	S.max_body = o->max_body;
+	if (o->smtp_url) {
+		/* Once, before any thread: libcurl's global state is not thread-safe. */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			fprintf(stderr, "leadqd: libcurl cannot start: no mail\n");
+		} else {
+			S.smtp_url = (char *)o->smtp_url;
+			S.smtp_from = (char *)o->smtp_from;
+			S.mail_on = true;
+		}
+	}
 	/* Checkpoints off the request path; without them sqlite's automatic
 	 * ones run in the committing request (slower, equally durable). */
 	if (lq_srv_background_start(S.db) != LQ_STORE_OK)
@@ -505,5 +518,7 @@ int srv_serve(const struct srv_serve_opts *o)
 		pthread_join(keeper.thread, NULL);
 	MHD_stop_daemon(d);
 	srv_state_close(&S);
+	if (S.mail_on)
+		curl_global_cleanup();
 	return SRV_EXIT_OK;
 }

@@ -731,6 +731,9 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_audit_add(S->db, who, created ? "intake_create" : "intake_update",
 				      "lead", lead.id, before_text, after_text, now);
+	/* The new owner hears of it by mail too, when the server sends mail. */
+	if (rc == LQ_STORE_OK && created && have_owner)
+		rc = srv_mail_lead(S, owner.id, SRV_MAIL_NEW_LEAD, &lead, lead.sla_first_due);
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_commit(S->db);
 	if (rc != LQ_STORE_OK)

@@ -69,6 +69,8 @@ struct srv {
 	struct srv_rate rate;
 	struct lq_tz *zones[SRV_ZONES_MAX]; /* loaded once, under db_lock */
 	int nzones;
+	char *smtp_url, *smtp_from;      /* mail.c: NULL when there is no SMTP server */
+	bool mail_on;                    /* queue mail (an SMTP server is configured) */
 	struct lq_route_rules rules;     /* in force, under db_lock (route.c) */
 	int64_t rules_seq;               /* which import they are; 0: none read */
 };
@@ -116,6 +118,16 @@ char *srv_lead_text(const struct lq_lead *l);
  * calendar.  Under db_lock. */
 void srv_lead_changed(struct srv *S, struct lq_lead *l, bool moved, int64_t *status_version,
 		      lq_time now);
+
+/* --- mail.c: mail to people about their leads ------------------------------ */
+enum srv_mail_kind { SRV_MAIL_NEW_LEAD, SRV_MAIL_BREACH, SRV_MAIL_EXPIRED };
+/* Queues a message to the user about lead l (due: the deadline it is
+ * about), in the caller's transaction; nothing when mail is off or the user
+ * has no address.  Under db_lock. */
+enum lq_store_rc srv_mail_lead(struct srv *S, const char *user_id, enum srv_mail_kind kind,
+			       const struct lq_lead *l, lq_time due);
+/* Sends the messages due (housekeeping thread; takes db_lock briefly). */
+void srv_mail_send_due(struct srv *S, lq_time now);
 
 /* --- sweep.c: the SLA sweep ---------------------------------------------- */
 struct srv_sweep_counts {
@@ -185,6 +197,8 @@ struct srv_serve_opts {
 	unsigned max_connections;
 	unsigned timeout_s;
 	unsigned sweep_interval_s;     /* 0: no SLA sweep in this server */
+	const char *smtp_url;          /* NULL: no mail */
+	const char *smtp_from;
 };
 int srv_serve(const struct srv_serve_opts *o);
 /* Opens the database and reads (or makes) the epoch; 0, or 1 with a message

@@ -150,6 +150,32 @@ static enum lq_store_rc breach(struct srv *S, struct lead_work *w,
 	return rc;
 }
 
+/* Mail (when the server sends mail): a breach to the owner and the team
+ * lead, a reassignment to the new owner, an expiry to the owner. */
+static enum lq_store_rc mail_about(struct srv *S, const struct lead_work *w, enum lq_sla_event ev,
+				   lq_time due)
+{
+	struct lq_user lead_user;
+	enum lq_store_rc rc;
+
+	if (!S->mail_on)
+		return LQ_STORE_OK;
+	if (ev == LQ_SLA_EVENT_EXPIRY)
+		return srv_mail_lead(S, w->lead.owner_id, SRV_MAIL_EXPIRED, &w->lead, due);
+	if (w->reassigned)
+		return srv_mail_lead(S, w->lead.owner_id, SRV_MAIL_NEW_LEAD, &w->lead,
+				     w->lead.sla_first_due);
+	rc = srv_mail_lead(S, w->lead.owner_id, SRV_MAIL_BREACH, &w->lead, due);
+	if (rc != LQ_STORE_OK || !w->lead.team_id)
+		return rc;
+	lq_user_init(&lead_user);
+	rc = lq_srv_team_lead(S->db, w->lead.team_id, &lead_user);
+	if (rc == LQ_STORE_OK && (!w->lead.owner_id || strcmp(lead_user.id, w->lead.owner_id) != 0))
+		rc = srv_mail_lead(S, lead_user.id, SRV_MAIL_BREACH, &w->lead, due);
+	lq_user_clear(&lead_user);
+	return rc == LQ_STORE_NOTFOUND ? LQ_STORE_OK : rc;
+}
+
 /* One lead, in its own transaction; *acted says whether an action was
  * recorded (false when another sweep was first or nothing is owed). */
 static enum lq_store_rc sweep_lead(struct srv *S, const char *id, lq_time now,
@@ -218,6 +244,8 @@ static enum lq_store_rc sweep_lead(struct srv *S, const char *id, lq_time now,
 		rc = lq_srv_audit_add(S->db, "sla", action, "lead", w.lead.id, w.before_text,
 				      after_text, now);
 	}
+	if (rc == LQ_STORE_OK)
+		rc = mail_about(S, &w, ev, due);
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_commit(S->db);
 	if (rc != LQ_STORE_OK)

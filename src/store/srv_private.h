@@ -47,6 +47,12 @@ struct lq_srv_store_ops {
 	enum lq_store_rc (*team_reps)(struct lq_srv_store *s, const char *team_id,
 				      lq_srv_rep_cb cb, void *ctx);
 	enum lq_store_rc (*user_routed)(struct lq_srv_store *s, const char *user_id);
+	enum lq_store_rc (*mail_add)(struct lq_srv_store *s, const char *to, const char *subject,
+				     const char *body, lq_time now);
+	enum lq_store_rc (*mail_due)(struct lq_srv_store *s, lq_time now, int limit,
+				     lq_srv_mail_cb cb, void *ctx);
+	enum lq_store_rc (*mail_tried)(struct lq_srv_store *s, int64_t id, const char *error,
+				       lq_time now, lq_time next_try);
 	enum lq_store_rc (*sla_due)(struct lq_srv_store *s, lq_time now, int limit,
 				    lq_srv_id_cb cb, void *ctx);
 	enum lq_store_rc (*sla_claim)(struct lq_srv_store *s, const char *lead_id,

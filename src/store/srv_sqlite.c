@@ -858,6 +858,60 @@ static enum lq_store_rc sv_user_routed(struct lq_srv_store *s, const char *user_
 	return run(q, st, rc);
 }
 
+/* --- mail ------------------------------------------------------------------- */
+
+static enum lq_store_rc sv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
+				    const char *body, lq_time now)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO mail_queue (to_addr, subject, body, "
+				"created_at, next_try_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+				"sssi", to, subject, body, (int64_t)now);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_mail_due(struct lq_srv_store *s, lq_time now, int limit,
+				    lq_srv_mail_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT id, to_addr, subject, body, attempts, created_at "
+				"FROM mail_queue WHERE sent_at IS NULL AND next_try_at <= ?1 "
+				"ORDER BY id LIMIT ?2", "ii", (int64_t)now, (int64_t)limit);
+	int r;
+
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct lq_srv_mail m = { sqlite3_column_int64(st, 0), col_text(st, 1),
+					 col_text(st, 2), col_text(st, 3),
+					 sqlite3_column_int(st, 4), sqlite3_column_int64(st, 5) };
+
+		if (cb(ctx, &m))
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	release(q, st);
+	return rc;
+}
+
+static enum lq_store_rc sv_mail_tried(struct lq_srv_store *s, int64_t id, const char *error,
+				      lq_time now, lq_time next_try)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = error
+		? prep(q, &rc, "UPDATE mail_queue SET attempts = attempts + 1, error = ?2, "
+		       "next_try_at = ?3 WHERE id = ?1", "isi", id, error, (int64_t)next_try)
+		: prep(q, &rc, "UPDATE mail_queue SET attempts = attempts + 1, error = NULL, "
+		       "sent_at = ?2 WHERE id = ?1", "ii", id, (int64_t)now);
+
+	return run(q, st, rc);
+}
+
 /* --- the SLA sweep ---------------------------------------------------------- */
 
 static enum lq_store_rc sv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
@@ -1408,6 +1462,9 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.team_rules_set = sv_team_rules_set,
 	.team_reps = sv_team_reps,
 	.user_routed = sv_user_routed,
+	.mail_add = sv_mail_add,
+	.mail_due = sv_mail_due,
+	.mail_tried = sv_mail_tried,
 	.sla_due = sv_sla_due,
 	.sla_claim = sv_sla_claim,
 	.token_add = sv_token_add,

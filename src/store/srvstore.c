@@ -310,3 +310,21 @@ enum lq_store_rc lq_srv_exec(struct lq_srv_store *s, const char *sql)
 {
 	return s->ops->exec(s, sql);
 }
+
+enum lq_store_rc lq_srv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
+				 const char *body, lq_time now)
+{
+	return s->ops->mail_add(s, to, subject, body, now);
+}
+
+enum lq_store_rc lq_srv_mail_due(struct lq_srv_store *s, lq_time now, int limit,
+				 lq_srv_mail_cb cb, void *ctx)
+{
+	return s->ops->mail_due(s, now, limit, cb, ctx);
+}
+
+enum lq_store_rc lq_srv_mail_tried(struct lq_srv_store *s, int64_t id, const char *error,
+				   lq_time now, lq_time next_try)
+{
+	return s->ops->mail_tried(s, id, error, now, next_try);
+}

@@ -1,0 +1,307 @@
+/* leadq — leadqd: mail to people about their leads (issue 4, optional).
+ *
+ * When the server has an SMTP server (--smtp-url, or smtp_url in
+ * leadqd.conf), a lead routed to a rep and an SLA escalation also go out
+ * by mail: the message is queued in the transaction of the event
+ * (mail_queue), and serve's housekeeping thread sends what is due through
+ * libcurl's SMTP, outside db_lock, retrying with a growing pause until the
+ * SMTP server takes it.  Nothing is lost while it is down; a message is
+ * sent again only if the server dies between SMTP's answer and the row's
+ * update (at least once, as mail always is).  Texts are in the server's
+ * language (its locale), plain UTF-8 with an RFC 2047 subject. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "leadq/i18n.h"
+#include "leadq/mem.h"
+#include "leadq/os.h"
+#include "leadq/text.h"
+#include "server/server.h"
+
+#define MAIL_BATCH 20
+#define MAIL_RETRY_MAX (60 * 60)   /* the longest pause between tries */
+
+/* --- queueing ---------------------------------------------------------------------- */
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+enum lq_store_rc srv_mail_lead(struct srv *S, const char *user_id, enum srv_mail_kind kind,
+			       const struct lq_lead *l, lq_time due)
+{
+	struct lq_user u;
+	char subject[400], body[2000], when[LQ_RFC3339_SIZE];
+	const char *name = or_dash(l->name), *company = or_dash(l->company);
+	enum lq_store_rc rc;
+
+	if (!S->mail_on || !user_id || !*user_id)
+		return LQ_STORE_OK;
+	lq_user_init(&u);
+	rc = lq_srv_user_get(S->db, user_id, false, &u, NULL, NULL);
+	if (rc != LQ_STORE_OK || !u.active || !u.email || !strchr(u.email, '@')) {
+		lq_user_clear(&u);
+		return rc == LQ_STORE_NOTFOUND ? LQ_STORE_OK : rc;
+	}
+	lq_time_format(due, 0, when);
+	switch (kind) {
+	case SRV_MAIL_NEW_LEAD:
+		snprintf(subject, sizeof subject, _("New lead: %s (%s)"), name, company);
+		snprintf(body, sizeof body,
+			 _("A new lead is yours in leadq:\n\n  %s\n  %s\n  %s  %s\n\n"
+			   "First contact due: %s\n"), name, company, or_dash(l->email),
+			 or_dash(l->phone), due != LQ_TIME_NONE ? when : "-");
+		break;
+	case SRV_MAIL_BREACH:
+		snprintf(subject, sizeof subject, _("SLA: first contact overdue: %s (%s)"), name,
+			 company);
+		snprintf(body, sizeof body,
+			 _("The first contact with %s (%s) was due at %s and has not been "
+			   "logged.\n"), name, company, when);
+		break;
+	case SRV_MAIL_EXPIRED:
+		snprintf(subject, sizeof subject, _("SLA: touch window over: %s (%s)"), name,
+			 company);
+		snprintf(body, sizeof body,
+			 _("The touch window of %s (%s) ended at %s short of its touches; the "
+			   "lead is now %s (sla_expired).\n"), name, company, when,
+			 _(lq_status_label(l->status)));
+		break;
+	}
+	/* The queue runs on the process's clock, not a sweep's --now. */
+	rc = lq_srv_mail_add(S->db, u.email, subject, body, lq_os_now());
+	lq_user_clear(&u);
+	return rc;
+}
+
+/* --- the message ------------------------------------------------------------------- */
+
+struct text {
+	char *p;
+	size_t len, cap;
+	bool nomem;
+};
+
+static void add(struct text *t, const char *s, size_t n)
+{
+	if (t->nomem)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		char *grown;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		grown = realloc(t->p, cap);
+		if (!grown) {
+			t->nomem = true;
+			return;
+		}
+		t->p = grown;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void adds(struct text *t, const char *s)
+{
+	add(t, s, strlen(s));
+}
+
+/* Subject: ASCII as is, anything else as RFC 2047 encoded words of at most
+ * 45 bytes of UTF-8 each (whole characters), folded. */
+static void add_subject(struct text *t, const char *s)
+{
+	bool ascii = true;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x80 || *p < 0x20)
+			ascii = false;
+	adds(t, "Subject: ");
+	if (ascii) {
+		adds(t, s);
+		adds(t, "\r\n");
+		return;
+	}
+	for (size_t len = strlen(s), at = 0; at < len;) {
+		char b64[sodium_base64_ENCODED_LEN(45, sodium_base64_VARIANT_ORIGINAL)];
+		size_t n = len - at > 45 ? 45 : len - at;
+
+		while (n > 0 && at + n < len && ((unsigned char)s[at + n] & 0xc0) == 0x80)
+			n--;   /* do not cut a character */
+		sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + at, n,
+				  sodium_base64_VARIANT_ORIGINAL);
+		adds(t, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
+		adds(t, b64);
+		adds(t, "?=");
+		at += n;
+	}
+	adds(t, "\r\n");
+}
+
+/* RFC 5322 message: headers, then the body with CRLF line ends. */
+static char *message(const char *from, const struct lq_srv_mail *m, lq_time now, size_t *len)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct text t = {0};
+	struct lq_civil c;
+	char line[512], id[LQ_UUID_SIZE];
+
+	lq_time_to_civil(now, 0, &c);
+	/* Day and month names are RFC 5322's, never the locale's. */
+	snprintf(line, sizeof line, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
+		 days[c.wday % 7], c.day, months[(c.month - 1) % 12], c.year, c.hour,
+		 c.minute, c.second);
+	adds(&t, line);
+	snprintf(line, sizeof line, "From: %s\r\nTo: %s\r\n", from, m->to);
+	adds(&t, line);
+	snprintf(line, sizeof line, "Message-ID: <%s.%lld@leadq>\r\n", lq_os_uuid_ordered(id),
+		 (long long)m->id);
+	adds(&t, line);
+	add_subject(&t, m->subject);
+	adds(&t, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		 "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
+	for (const char *p = m->body; *p; p++) {
+		if (*p == '\n')
+			add(&t, "\r\n", 2);
+		else
+			add(&t, p, 1);
+	}
+	if (t.nomem) {
+		free(t.p);
+		return NULL;
+	}
+	*len = t.len;
+	return t.p;
+}
+
+/* --- sending --------------------------------------------------------------------- */
+
+struct upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t read_message(char *buf, size_t size, size_t nitems, void *ctx)
+{
+	struct upload *u = ctx;
+	size_t n = size * nitems < u->left ? size * nitems : u->left;
+
+	memcpy(buf, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+/* One message through SMTP; NULL when the server took it, else why not. */
+static const char *send_one(const char *url, const char *from, const char *to,
+			    const char *text, size_t len, char *err)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *rcpt = NULL;
+	struct upload u = { text, len };
+	char mail_from[320];
+	CURLcode rc;
+
+	if (!c)
+		return "out of memory";
+	snprintf(mail_from, sizeof mail_from, "<%s>", from);
+	rcpt = curl_slist_append(rcpt, to);
+	err[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* STARTTLS when the server offers it (smtps:// is TLS from the start). */
+	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	rc = curl_easy_perform(c);
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	if (rc == CURLE_OK)
+		return NULL;
+	return err[0] ? err : curl_easy_strerror(rc);
+}
+
+struct due {
+	struct lq_srv_mail m[MAIL_BATCH];
+	char *text[MAIL_BATCH][3];
+	int n;
+	bool nomem;
+};
+
+static int collect(void *ctx, const struct lq_srv_mail *m)
+{
+	struct due *d = ctx;
+	int i = d->n;
+
+	d->m[i] = *m;
+	d->text[i][0] = strdup(m->to ? m->to : "");
+	d->text[i][1] = strdup(m->subject ? m->subject : "");
+	d->text[i][2] = strdup(m->body ? m->body : "");
+	if (!d->text[i][0] || !d->text[i][1] || !d->text[i][2]) {
+		d->nomem = true;
+		for (int k = 0; k < 3; k++)
+			free(d->text[i][k]);
+		return 1;
+	}
+	d->m[i].to = d->text[i][0];
+	d->m[i].subject = d->text[i][1];
+	d->m[i].body = d->text[i][2];
+	d->n++;
+	return d->n >= MAIL_BATCH;
+}
+
+void srv_mail_send_due(struct srv *S, lq_time now)
+{
+	struct due d;
+
+	if (!S->smtp_url || !S->smtp_from)
+		return;
+	memset(&d, 0, sizeof d);
+	pthread_mutex_lock(&S->db_lock);
+	lq_srv_mail_due(S->db, now, MAIL_BATCH, collect, &d);
+	pthread_mutex_unlock(&S->db_lock);
+	for (int i = 0; i < d.n; i++) {
+		char err[CURL_ERROR_SIZE];
+		size_t len = 0;
+		char *text = message(S->smtp_from, &d.m[i], now, &len);
+		const char *why = text ? send_one(S->smtp_url, S->smtp_from, d.m[i].to, text, len,
+						  err)
+				       : "out of memory";
+		/* 2, 4, 8 … seconds after each failure, at most an hour. */
+		lq_time pause = d.m[i].attempts >= 11 ? MAIL_RETRY_MAX
+						      : (lq_time)2 << d.m[i].attempts;
+
+		if (pause > MAIL_RETRY_MAX)
+			pause = MAIL_RETRY_MAX;
+		if (why)
+			fprintf(stderr, "leadqd: mail to %s: %s (again in %lld s)\n", d.m[i].to, why,
+				(long long)pause);
+		pthread_mutex_lock(&S->db_lock);
+		if (lq_srv_mail_tried(S->db, d.m[i].id, why, now, now + pause) != LQ_STORE_OK)
+			fprintf(stderr, "leadqd: mail %lld: %s\n", (long long)d.m[i].id,
+				lq_srv_errmsg(S->db));
+		pthread_mutex_unlock(&S->db_lock);
+		free(text);
+	}
+	for (int i = 0; i < d.n; i++)
+		for (int k = 0; k < 3; k++)
+			free(d.text[i][k]);
+}
