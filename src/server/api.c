@@ -145,80 +145,45 @@ out:
 
 /* --- GET /changes ------------------------------------------------------------------ */
 
-/* A growing JSON text: a page of changes is written by hand, so that the
+/* A page of changes is written by hand (struct srv_text), so that the
  * entities' stored codec JSON goes out as it is, never decoded and encoded
  * again. */
-struct text {
-	char *p;
-	size_t len, cap;
-	bool nomem;
-};
 
-static void text_add(struct text *t, const char *s, size_t n)
-{
-	if (t->nomem)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 65536;
-		char *grown;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		grown = realloc(t->p, cap);
-		if (!grown) {
-			t->nomem = true;
-			return;
-		}
-		t->p = grown;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-static void text_lit(struct text *t, const char *s)
-{
-	text_add(t, s, strlen(s));
-}
-
-/* A JSON string: quotes, backslashes and control characters escaped; the
- * rest (valid UTF-8 from the database) as is. */
-static void text_str(struct text *t, const char *s)
+static void text_str(struct srv_text *t, const char *s)
 {
 	const char *run = s;
 
-	text_add(t, "\"", 1);
+	srv_text_add(t, "\"", 1);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		char esc[8];
 
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
-		text_add(t, run, (size_t)(s - run));
+		srv_text_add(t, run, (size_t)(s - run));
 		if (ch == '"' || ch == '\\')
 			snprintf(esc, sizeof esc, "\\%c", ch);
 		else
 			snprintf(esc, sizeof esc, "\\u%04x", ch);
-		text_lit(t, esc);
+		srv_text_lit(t, esc);
 		run = s + 1;
 	}
-	text_add(t, run, (size_t)(s - run));
-	text_add(t, "\"", 1);
+	srv_text_add(t, run, (size_t)(s - run));
+	srv_text_add(t, "\"", 1);
 }
 
-static void text_int(struct text *t, int64_t v)
+static void text_int(struct srv_text *t, int64_t v)
 {
 	char num[24];
 
 	snprintf(num, sizeof num, "%" PRId64, v);
-	text_lit(t, num);
+	srv_text_lit(t, num);
 }
 
 struct page {
 	struct srv *S;
 	const struct srv_caller *c;
-	struct text out;                /* the changes, comma-separated */
+	struct srv_text out;                /* the changes, comma-separated */
 	size_t nchanges;
 	json_t *seen;                   /* "type:id" of entities already in the page */
 	int rows;
@@ -229,10 +194,10 @@ struct page {
 static void change_open(struct page *p, const char *type, const char *id)
 {
 	if (p->nchanges++ > 0)
-		text_add(&p->out, ",", 1);
-	text_lit(&p->out, "{\"type\":");
+		srv_text_add(&p->out, ",", 1);
+	srv_text_lit(&p->out, "{\"type\":");
 	text_str(&p->out, type);
-	text_lit(&p->out, ",\"id\":");
+	srv_text_lit(&p->out, ",\"id\":");
 	text_str(&p->out, id);
 }
 
@@ -241,15 +206,15 @@ static void emit_text(struct page *p, const char *type, const char *id, int64_t 
 		      const char *data, const char *lead_id)
 {
 	change_open(p, type, id);
-	text_lit(&p->out, ",\"version\":");
+	srv_text_lit(&p->out, ",\"version\":");
 	text_int(&p->out, version);
-	text_lit(&p->out, ",\"data\":");
-	text_lit(&p->out, data);
+	srv_text_lit(&p->out, ",\"data\":");
+	srv_text_lit(&p->out, data);
 	if (lead_id) {
-		text_lit(&p->out, ",\"lead_id\":");
+		srv_text_lit(&p->out, ",\"lead_id\":");
 		text_str(&p->out, lead_id);
 	}
-	text_add(&p->out, "}", 1);
+	srv_text_add(&p->out, "}", 1);
 }
 
 /* An entity of the codec (users, teams: few, decoded as before). */
@@ -301,7 +266,7 @@ static int page_row(void *ctx, const struct lq_srv_feed *row)
 			snprintf(lkey, sizeof lkey, "removed:%s", lead_id);
 			if (!json_object_get(p->seen, lkey)) {
 				change_open(p, "lead", lead_id);
-				text_lit(&p->out, ",\"removed\":true}");
+				srv_text_lit(&p->out, ",\"removed\":true}");
 				json_object_set_new(p->seen, lkey, json_true());
 			}
 		} else if (is_lead) {
@@ -414,7 +379,7 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		p.nchanges = 0;
 		p.rows = 0;
 		p.rc = LQ_STORE_OK;
-		text_lit(&p.out, "{\"changes\":[");
+		srv_text_lit(&p.out, "{\"changes\":[");
 		if (p.out.nomem || !p.seen) {
 			p.rc = LQ_STORE_NOMEM;
 			break;
@@ -443,9 +408,9 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	if (p.rc == LQ_STORE_OK) {
 		/* The same fields in the same order as {changes, cursor, more}. */
 		snprintf(text, sizeof text, "%s.%" PRId64, S->epoch, cursor);
-		text_lit(&p.out, "],\"cursor\":");
+		srv_text_lit(&p.out, "],\"cursor\":");
 		text_str(&p.out, text);
-		text_lit(&p.out, p.rows >= limit ? ",\"more\":true}" : ",\"more\":false}");
+		srv_text_lit(&p.out, p.rows >= limit ? ",\"more\":true}" : ",\"more\":false}");
 		if (p.out.nomem)
 			p.rc = LQ_STORE_NOMEM;
 	}
@@ -524,7 +489,7 @@ static bool ops_valid(const json_t *ops, struct srv_resp *r)
 void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 {
 	json_t *body = parse_body(q, r), *ops, *op;
-	struct text out = {0};
+	struct srv_text out = {0};
 	lq_time now = lq_os_now();
 	enum lq_store_rc rc;
 	int64_t seq = 0;
@@ -545,7 +510,7 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		goto out;
 	/* {"results":[...]} is joined from the results' texts: an applied op's
 	 * text is the one stored for replays, never encoded twice. */
-	text_lit(&out, "{\"results\":[");
+	srv_text_lit(&out, "{\"results\":[");
 	/* One transaction per request, a savepoint per op: one commit (one
 	 * fsync under synchronous=FULL) for the batch, before any result is
 	 * sent, so every op answered "applied" is durable. */
@@ -565,9 +530,9 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 			free(canon);
 		}
 		if (res && i > 0)
-			text_add(&out, ",", 1);
+			srv_text_add(&out, ",", 1);
 		if (res)
-			text_lit(&out, res);
+			srv_text_lit(&out, res);
 		if (!res || out.nomem)
 			rc = LQ_STORE_NOMEM;
 		free(res);
@@ -588,7 +553,7 @@ void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	pthread_mutex_unlock(&S->db_lock);
 	if (seq > 0)
 		srv_feed_grew(S, seq);
-	text_lit(&out, "]}");
+	srv_text_lit(&out, "]}");
 	if (out.nomem) {
 		/* Committed: a retry of the same request answers from ops_applied. */
 		free(out.p);

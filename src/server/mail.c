@@ -83,53 +83,19 @@ enum lq_store_rc srv_mail_lead(struct srv *S, const char *user_id, enum srv_mail
 
 /* --- the message ------------------------------------------------------------------- */
 
-struct text {
-	char *p;
-	size_t len, cap;
-	bool nomem;
-};
-
-static void add(struct text *t, const char *s, size_t n)
-{
-	if (t->nomem)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		char *grown;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		grown = realloc(t->p, cap);
-		if (!grown) {
-			t->nomem = true;
-			return;
-		}
-		t->p = grown;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-static void adds(struct text *t, const char *s)
-{
-	add(t, s, strlen(s));
-}
-
 /* Subject: ASCII as is, anything else as RFC 2047 encoded words of at most
  * 45 bytes of UTF-8 each (whole characters), folded. */
-static void add_subject(struct text *t, const char *s)
+static void add_subject(struct srv_text *t, const char *s)
 {
 	bool ascii = true;
 
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p >= 0x80 || *p < 0x20)
 			ascii = false;
-	adds(t, "Subject: ");
+	srv_text_lit(t, "Subject: ");
 	if (ascii) {
-		adds(t, s);
-		adds(t, "\r\n");
+		srv_text_lit(t, s);
+		srv_text_lit(t, "\r\n");
 		return;
 	}
 	for (size_t len = strlen(s), at = 0; at < len;) {
@@ -140,12 +106,12 @@ static void add_subject(struct text *t, const char *s)
 			n--;   /* do not cut a character */
 		sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + at, n,
 				  sodium_base64_VARIANT_ORIGINAL);
-		adds(t, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
-		adds(t, b64);
-		adds(t, "?=");
+		srv_text_lit(t, at ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
+		srv_text_lit(t, b64);
+		srv_text_lit(t, "?=");
 		at += n;
 	}
-	adds(t, "\r\n");
+	srv_text_lit(t, "\r\n");
 }
 
 /* RFC 5322 message: headers, then the body with CRLF line ends. */
@@ -154,7 +120,7 @@ static char *message(const char *from, const struct lq_srv_mail *m, lq_time now,
 	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct text t = {0};
+	struct srv_text t = {0};
 	struct lq_civil c;
 	char line[512], id[LQ_UUID_SIZE];
 
@@ -163,20 +129,20 @@ static char *message(const char *from, const struct lq_srv_mail *m, lq_time now,
 	snprintf(line, sizeof line, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
 		 days[c.wday % 7], c.day, months[(c.month - 1) % 12], c.year, c.hour,
 		 c.minute, c.second);
-	adds(&t, line);
+	srv_text_lit(&t, line);
 	snprintf(line, sizeof line, "From: %s\r\nTo: %s\r\n", from, m->to);
-	adds(&t, line);
+	srv_text_lit(&t, line);
 	snprintf(line, sizeof line, "Message-ID: <%s.%lld@leadq>\r\n", lq_os_uuid_ordered(id),
 		 (long long)m->id);
-	adds(&t, line);
+	srv_text_lit(&t, line);
 	add_subject(&t, m->subject);
-	adds(&t, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	srv_text_lit(&t, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 		 "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
 	for (const char *p = m->body; *p; p++) {
 		if (*p == '\n')
-			add(&t, "\r\n", 2);
+			srv_text_add(&t, "\r\n", 2);
 		else
-			add(&t, p, 1);
+			srv_text_add(&t, p, 1);
 	}
 	if (t.nomem) {
 		free(t.p);

@@ -91,6 +91,15 @@ struct srv_caller {
 	struct lq_srv_scope scope;
 };
 
+/* --- text.c: a growing text (answers and mail written by hand) ------------- */
+struct srv_text {
+	char *p;                         /* malloc'd, NUL-terminated; free() it */
+	size_t len, cap;
+	bool nomem;                      /* an add failed: the text is incomplete */
+};
+void srv_text_add(struct srv_text *t, const char *s, size_t n);
+void srv_text_lit(struct srv_text *t, const char *s);
+
 /* --- route.c: routing a new lead (leadq/rules.h) ---------------------------- */
 struct srv_routed {
 	int how;                         /* enum lq_route_how */
