@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "leadq/appt.h"
 #include "leadq/lead.h"
 #include "leadq/org.h"
 
@@ -18,6 +19,9 @@ json_t *lq_lead_to_json(const struct lq_lead *l);
 json_t *lq_activity_to_json(const struct lq_activity *a);
 json_t *lq_user_to_json(const struct lq_user *u);
 json_t *lq_team_to_json(const struct lq_team *t);
+/* {id, lead_id, rep_id, booked_by, start, end, tz, mode, status, notes,
+ * version}; times RFC 3339 UTC. */
+json_t *lq_appt_to_json(const struct lq_appt *a);
 
 /* JSON objects to entities.  On error return false and write a one-line
  * reason naming the field at fault ("lead.score: expected an integer") into err.
@@ -41,6 +45,11 @@ bool lq_activity_from_text(const char *text, size_t len, struct lq_activity *out
 bool lq_user_from_text(const char *text, size_t len, struct lq_user *out, char *err,
 		       size_t errsize);
 bool lq_team_from_text(const char *text, size_t len, struct lq_team *out, char *err,
+		       size_t errsize);
+/* An appointment: id, lead_id, rep_id, start and end required (start <
+ * end); mode and status by wire name (defaults phone, pending). */
+bool lq_appt_from_json(const json_t *j, struct lq_appt *out, char *err, size_t errsize);
+bool lq_appt_from_text(const char *text, size_t len, struct lq_appt *out, char *err,
 		       size_t errsize);
 
 /* The arguments of an op (DESIGN §7 "args") for a lead change:

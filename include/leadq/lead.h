@@ -58,7 +58,8 @@
 	X(NOTE,          "note",          N_("note"))          \
 	X(STATUS_CHANGE, "status_change", N_("status change")) \
 	X(ASSIGNMENT,    "assignment",    N_("assignment"))    \
-	X(ESCALATION,    "escalation",    N_("SLA escalation"))
+	X(ESCALATION,    "escalation",    N_("SLA escalation"))    \
+	X(APPOINTMENT,   "appointment",   N_("appointment"))
 
 enum lq_status {
 #define X(id, wire, label) LQ_STATUS_##id,

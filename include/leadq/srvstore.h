@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "leadq/lead.h"
+#include "leadq/appt.h"
 #include "leadq/org.h"
 #include "leadq/store.h"
 #include "leadq/time.h"
@@ -106,6 +107,26 @@ enum lq_store_rc lq_srv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
 enum lq_store_rc lq_srv_sla_claim(struct lq_srv_store *s, const char *lead_id,
 				  const char *event, lq_time due, const char *action,
 				  lq_time now, bool *claimed);
+
+/* --- appointments (issue 5) --- */
+/* Inserts or updates an appointment (data: its codec JSON), in the caller's
+ * transaction; CONFLICT when it would overlap another booked appointment of
+ * the rep (the database's rule). */
+enum lq_store_rc lq_srv_appt_put(struct lq_srv_store *s, const struct lq_appt *a,
+				 const char *data, const char *op_id);
+enum lq_store_rc lq_srv_appt_get(struct lq_srv_store *s, const char *id, struct lq_appt *out);
+/* A rep's booked appointments that overlap [from, to), by start; cb returns
+ * non-zero to stop. */
+typedef int (*lq_srv_appt_cb)(void *ctx, const struct lq_appt *a);
+enum lq_store_rc lq_srv_appt_busy(struct lq_srv_store *s, const char *rep_id, lq_time from,
+				  lq_time to, lq_srv_appt_cb cb, void *ctx);
+/* The start of the lead's earliest booked appointment that has not ended
+ * at now; LQ_TIME_NONE when none. */
+enum lq_store_rc lq_srv_appt_next(struct lq_srv_store *s, const char *lead_id, lq_time now,
+				  lq_time *start);
+/* An appointment's stored JSON (malloc'd) and lead, for the feed. */
+enum lq_store_rc lq_srv_appt_text(struct lq_srv_store *s, const char *id,
+				  char lead_id[LQ_UUID_SIZE], int64_t *version, char **data);
 
 /* --- mail (src/server/mail.c) --- */
 /* Queues a message in the caller's transaction. */

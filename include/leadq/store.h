@@ -28,6 +28,8 @@ enum lq_store_rc {
 	LQ_STORE_BUSY,       /* locked by another process for too long */
 	LQ_STORE_NOMEM,
 	LQ_STORE_ERROR,      /* anything else; *err says what */
+	LQ_STORE_CONFLICT,   /* a rule of the database refused it (an appointment
+				overlapping another of the rep) */
 };
 
 /* Opens (creating if missing) a sqlite cache: WAL, foreign keys on,

@@ -181,6 +181,28 @@ json_t *lq_team_to_json(const struct lq_team *t)
 	return NULL;
 }
 
+json_t *lq_appt_to_json(const struct lq_appt *a)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	if (put(o, "id", json_string(a->id)) &&
+	    put(o, "lead_id", json_string(a->lead_id)) &&
+	    put(o, "rep_id", json_string(a->rep_id)) &&
+	    put(o, "booked_by", jstr(a->booked_by[0] ? a->booked_by : NULL)) &&
+	    put(o, "start", jtime(a->start)) &&
+	    put(o, "end", jtime(a->end)) &&
+	    put(o, "tz", jstr(a->tz[0] ? a->tz : NULL)) &&
+	    put(o, "mode", jwire(lq_appt_mode_wire(a->mode))) &&
+	    put(o, "status", jwire(lq_appt_status_wire(a->status))) &&
+	    put(o, "notes", jstr(a->notes)) &&
+	    put(o, "version", json_integer(a->version)))
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
 /* --- reading ----------------------------------------------------------- */
 
 /* Every reader works on an object's members as struct lq_jobj holds them:
@@ -675,6 +697,55 @@ bool lq_team_from_text(const char *text, size_t len, struct lq_team *out, char *
 
 	lq_team_init(out);
 	return team_read(&r, begin_text(&r, text, len, "team", err, errsize), out);
+}
+
+static bool appt_read(struct reader *r, bool begun, struct lq_appt *out)
+{
+	int mode = (int)out->mode, status = (int)out->status;
+	int64_t version = out->version;
+	bool ok = begun &&
+		  get_uuid(r, "id", out->id, true) &&
+		  get_uuid(r, "lead_id", out->lead_id, true) &&
+		  get_uuid(r, "rep_id", out->rep_id, true) &&
+		  get_uuid(r, "booked_by", out->booked_by, false) &&
+		  get_time(r, "start", &out->start) &&
+		  get_time(r, "end", &out->end) &&
+		  get_fixed(r, "tz", out->tz, sizeof out->tz) &&
+		  get_enum(r, "mode", lq_appt_mode_parse, &mode, false) &&
+		  get_enum(r, "status", lq_appt_status_parse, &status, false) &&
+		  get_str(r, "notes", &out->notes) &&
+		  get_i64(r, "version", &version, 0, INT64_MAX);
+
+	if (ok && (out->start == LQ_TIME_NONE || out->end == LQ_TIME_NONE))
+		ok = failf(r, out->start == LQ_TIME_NONE ? "start" : "end", "missing");
+	else if (ok && out->end <= out->start)
+		ok = failf(r, "end", "not after start");
+	reader_clear(r);
+	if (!ok) {
+		lq_appt_clear(out);
+		return false;
+	}
+	out->mode = (enum lq_appt_mode)mode;
+	out->status = (enum lq_appt_status)status;
+	out->version = version;
+	return true;
+}
+
+bool lq_appt_from_json(const json_t *j, struct lq_appt *out, char *err, size_t errsize)
+{
+	struct reader r;
+
+	lq_appt_init(out);
+	return appt_read(&r, begin(&r, j, "appointment", err, errsize), out);
+}
+
+bool lq_appt_from_text(const char *text, size_t len, struct lq_appt *out, char *err,
+		       size_t errsize)
+{
+	struct reader r;
+
+	lq_appt_init(out);
+	return appt_read(&r, begin_text(&r, text, len, "appointment", err, errsize), out);
 }
 
 /* --- op arguments -------------------------------------------------------- */

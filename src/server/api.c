@@ -244,7 +244,8 @@ static int page_row(void *ctx, const struct lq_srv_feed *row)
 	snprintf(key, sizeof key, "%s:%s", row->type, row->entity_id);
 	if (json_object_get(p->seen, key))
 		return 0;
-	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0) {
+	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0 ||
+	    strcmp(row->type, "appointment") == 0) {
 		bool is_lead = strcmp(row->type, "lead") == 0;
 		const char *lead_id = is_lead ? row->entity_id : row->lead_id;
 		struct lq_srv_lead_head head;
@@ -272,13 +273,17 @@ static int page_row(void *ctx, const struct lq_srv_feed *row)
 		} else if (is_lead) {
 			emit_text(p, "lead", lead_id, head.version, data, NULL);
 		} else {
+			/* An activity or an appointment of a lead in the view. */
+			bool is_appt = strcmp(row->type, "appointment") == 0;
 			char act_lead[LQ_UUID_SIZE];
 			int64_t version;
 			char *act = NULL;
 
-			p->rc = lq_srv_activity_text(db, row->entity_id, act_lead, &version, &act);
+			p->rc = is_appt
+				? lq_srv_appt_text(db, row->entity_id, act_lead, &version, &act)
+				: lq_srv_activity_text(db, row->entity_id, act_lead, &version, &act);
 			if (p->rc == LQ_STORE_OK)
-				emit_text(p, "activity", row->entity_id, version, act, act_lead);
+				emit_text(p, row->type, row->entity_id, version, act, act_lead);
 			else if (p->rc == LQ_STORE_NOTFOUND)
 				p->rc = LQ_STORE_OK;
 			else
@@ -431,7 +436,8 @@ void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r)
 static bool op_kind_known(const char *kind)
 {
 	static const char *const kinds[] = { "set_status", "log_touch", "add_note", "undo",
-					     "reassign", NULL };
+					     "reassign", "book_appointment", "cancel_appointment",
+					     NULL };
 	int i;
 
 	for (i = 0; kinds[i]; i++)
@@ -615,4 +621,135 @@ void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	r->body = json_pack("{s:o}", "results", results);
 out:
 	json_decref(body);
+}
+
+/* --- GET /reps/{id}/freebusy ---------------------------------------------------- */
+
+struct busy_list {
+	struct lq_interval *v;
+	size_t n, cap;
+	json_t *json;
+	bool nomem;
+};
+
+static int busy_collect(void *ctx, const struct lq_appt *a)
+{
+	struct busy_list *b = ctx;
+	char s[LQ_RFC3339_SIZE], e[LQ_RFC3339_SIZE];
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 32;
+		struct lq_interval *grown = lq_realloc(b->v, cap * sizeof *grown);
+
+		if (!grown) {
+			b->nomem = true;
+			return 1;
+		}
+		b->v = grown;
+		b->cap = cap;
+	}
+	b->v[b->n].start = a->start;
+	b->v[b->n].end = a->end;
+	b->n++;
+	/* Free/busy only: no lead, no notes. */
+	if (json_array_append_new(b->json, json_pack("{s:s, s:s}", "start",
+				  lq_time_format(a->start, 0, s), "end",
+				  lq_time_format(a->end, 0, e))) != 0) {
+		b->nomem = true;
+		return 1;
+	}
+	return 0;
+}
+
+#define FREEBUSY_DAYS_MAX 31
+#define FREEBUSY_SLOTS_MAX 500
+
+void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	const char *from_text = srv_query(q, "from"), *to_text = srv_query(q, "to");
+	const char *minutes_text = srv_query(q, "minutes");
+	lq_time now = lq_os_now(), from = now, to;
+	long minutes = 30;
+	struct busy_list busy = { NULL, 0, 0, json_array(), false };
+	struct lq_interval slots[FREEBUSY_SLOTS_MAX];
+	struct lq_calendar cal;
+	struct lq_sla_policy policy;
+	struct lq_user rep;
+	struct lq_team team;
+	json_t *free_list = NULL;
+	enum lq_store_rc rc;
+	size_t nslots;
+	char s[LQ_RFC3339_SIZE], e[LQ_RFC3339_SIZE];
+
+	lq_user_init(&rep);
+	lq_team_init(&team);
+	if (from_text && !lq_time_parse(from_text, &from)) {
+		srv_error(r, 400, "bad_request", "from: expected an RFC 3339 time");
+		goto out;
+	}
+	to = from + 7 * LQ_DAY;
+	if (to_text && !lq_time_parse(to_text, &to)) {
+		srv_error(r, 400, "bad_request", "to: expected an RFC 3339 time");
+		goto out;
+	}
+	if (to <= from || to - from > FREEBUSY_DAYS_MAX * LQ_DAY) {
+		srv_error(r, 400, "bad_request", "to: after from, at most %d days on",
+			  FREEBUSY_DAYS_MAX);
+		goto out;
+	}
+	if (minutes_text && !parse_int(minutes_text, 5, 480, &minutes)) {
+		srv_error(r, 400, "bad_request", "minutes: expected 5..480");
+		goto out;
+	}
+	if (!busy.json) {
+		srv_error(r, 503, "unavailable", "out of memory");
+		goto out;
+	}
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_uuid_valid(q->path_id) ? lq_srv_user_get(S->db, q->path_id, false, &rep, NULL, NULL)
+				       : LQ_STORE_NOTFOUND;
+	if (rc == LQ_STORE_OK && (!rep.active || (rep.role != LQ_ROLE_REP &&
+						  rep.role != LQ_ROLE_LEAD)))
+		rc = LQ_STORE_NOTFOUND;
+	if (rc == LQ_STORE_OK && rep.team_id)
+		rc = lq_srv_team_get(S->db, rep.team_id, false, &team, NULL);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_appt_busy(S->db, rep.id, from, to, busy_collect, &busy);
+	if (rc == LQ_STORE_OK)
+		srv_team_calendar(S, rep.team_id, &cal, &policy);
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc == LQ_STORE_NOTFOUND) {
+		srv_error(r, 404, "not_found", "no active rep with this id");
+		goto out;
+	}
+	if (rc != LQ_STORE_OK || busy.nomem) {
+		srv_error(r, 503, "unavailable", "the database is busy or out of memory");
+		r->retry_after = 1;
+		goto out;
+	}
+	nslots = lq_freebusy_slots(&cal, from, to, (int)minutes, 30, now, busy.v, busy.n, slots,
+				   FREEBUSY_SLOTS_MAX);
+	free_list = json_array();
+	for (size_t i = 0; free_list && i < nslots && i < FREEBUSY_SLOTS_MAX; i++)
+		json_array_append_new(free_list, json_pack("{s:s, s:s}", "start",
+				      lq_time_format(slots[i].start, 0, s), "end",
+				      lq_time_format(slots[i].end, 0, e)));
+	r->body = json_pack("{s:{s:s, s:s?, s:s?}, s:{s:s?, s:s?, s:s?}, s:s, s:s, s:I, s:o, s:o, s:b}",
+			    "rep", "id", rep.id, "name", rep.name, "tz", rep.tz,
+			    "calendar", "tz", team.tz, "hours", team.hours, "holidays", team.holidays,
+			    "from", lq_time_format(from, 0, s), "to", lq_time_format(to, 0, e),
+			    "minutes", (json_int_t)minutes, "busy", busy.json,
+			    "free", free_list ? free_list : json_array(),
+			    "more", nslots > FREEBUSY_SLOTS_MAX);
+	busy.json = NULL;
+	if (!r->body) {
+		srv_error(r, 503, "unavailable", "out of memory");
+		goto out;
+	}
+	r->status = 200;
+out:
+	json_decref(busy.json);
+	lq_free(busy.v);
+	lq_user_clear(&rep);
+	lq_team_clear(&team);
 }

@@ -35,7 +35,30 @@ static const struct route {
 	{ "GET", "/api/v1/changes", AUTH_TOKEN, srv_api_changes },
 	{ "POST", "/api/v1/ops", AUTH_TOKEN, srv_api_ops },
 	{ "POST", "/api/v1/leads", AUTH_KEY, srv_api_leads },
+	{ "GET", "/api/v1/reps/*/freebusy", AUTH_TOKEN, srv_api_freebusy },
 };
+
+/* A route's path matches url; a '*' stands for one path segment, copied to
+ * id (the rep's id of /api/v1/reps/ID/freebusy). */
+static bool path_matches(const char *pattern, const char *url, char *id, size_t idsize)
+{
+	const char *star = strchr(pattern, '*');
+	size_t head, tail, len = strlen(url), seg;
+
+	if (!star)
+		return strcmp(pattern, url) == 0;
+	head = (size_t)(star - pattern);
+	tail = strlen(star + 1);
+	if (len <= head + tail || strncmp(url, pattern, head) != 0 ||
+	    strcmp(url + len - tail, star + 1) != 0)
+		return false;
+	seg = len - head - tail;
+	if (seg >= idsize || memchr(url + head, '/', seg))
+		return false;
+	memcpy(id, url + head, seg);
+	id[seg] = '\0';
+	return true;
+}
 
 /* Per request, in *req_cls; freed when MHD says the request is complete. */
 struct req_state {
@@ -188,18 +211,20 @@ static enum MHD_Result dispatch(struct srv *S, struct MHD_Connection *conn, cons
 	enum MHD_Result ret;
 	size_t i;
 
+	memset(&q, 0, sizeof q);
 	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		if (strcmp(routes[i].path, url) != 0)
+		if (!path_matches(routes[i].path, url, q.path_id, sizeof q.path_id))
 			continue;
 		path_known = true;
-		if (strcmp(routes[i].method, method) == 0)
+		if (strcmp(routes[i].method, method) == 0) {
 			rt = &routes[i];
+			break;
+		}
 	}
 	if (!rt)
 		return path_known ? send_error(conn, 405, "method_not_allowed",
 					       "that method is not allowed here")
 				  : send_error(conn, 404, "not_found", "no such endpoint");
-	memset(&q, 0, sizeof q);
 	lq_user_init(&q.caller.user);
 	client_addr(conn, addr, sizeof addr);
 	q.method = method;

@@ -90,6 +90,24 @@ enum lq_store_rc srv_feed_lead(struct srv *S, const struct lq_lead *l, const cha
 	return lq_srv_feed_add(S->db, &f, seq);
 }
 
+enum lq_store_rc srv_feed_appointment(struct srv *S, const struct lq_lead *l,
+				      const char *appt_id, int64_t *seq)
+{
+	struct lq_srv_feed f = { 0, "appointment", appt_id, l->id, l->owner_id, l->team_id,
+				 NULL, NULL };
+
+	return lq_srv_feed_add(S->db, &f, seq);
+}
+
+char *srv_appt_text(const struct lq_appt *a)
+{
+	json_t *j = lq_appt_to_json(a);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return text;
+}
+
 enum lq_store_rc srv_feed_activity(struct srv *S, const struct lq_lead *l,
 				   const char *activity_id, int64_t *seq)
 {
@@ -216,6 +234,8 @@ struct op_work {
 	struct lq_srv_activity act;     /* the new activity */
 	struct lq_srv_activity undone;  /* undo: the original, marked undone */
 	bool has_undone;
+	bool has_appt;                  /* book/cancel: the appointment written */
+	char appt_id[LQ_UUID_SIZE];
 };
 
 /* The reasons a kind step refuses: a result object to return as is. */
@@ -394,6 +414,207 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	return NULL;
 }
 
+/* The rep's booked appointments from the start of the requested day for
+ * two days, as [{start, end}]: what a conflict answers with, so the agent
+ * picks another slot without asking again. */
+static int busy_add(void *ctx, const struct lq_appt *a)
+{
+	json_t *busy = ctx;
+	char s[LQ_RFC3339_SIZE], e[LQ_RFC3339_SIZE];
+
+	return json_array_append_new(busy, json_pack("{s:s, s:s}", "start",
+				     lq_time_format(a->start, 0, s), "end",
+				     lq_time_format(a->end, 0, e))) != 0;
+}
+
+static json_t *appt_conflict(struct srv *S, const char *id, const char *rep_id, lq_time start)
+{
+	json_t *res = result_new(id, "conflict"), *busy = json_array();
+	lq_time from = start - start % LQ_DAY;
+
+	if (!res || !busy ||
+	    lq_srv_appt_busy(S->db, rep_id, from, from + 2 * LQ_DAY, busy_add, busy) != LQ_STORE_OK ||
+	    json_object_set_new(res, "error", json_pack("{s:s, s:s}", "code", "slot_taken",
+			"message", "the rep has another appointment then")) != 0) {
+		json_decref(busy);
+		json_decref(res);
+		return NULL;
+	}
+	if (json_object_set_new(res, "busy", busy) != 0) {
+		json_decref(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* book_appointment {appointment, rep, start, end, tz?, mode?, notes?, activity?}:
+ * a new appointment, or a new time or rep for one of the lead's.  The lead
+ * goes to the rep.  A slot another booking took: *conflict_res. */
+static json_t *step_book(struct srv *S, struct op_work *w, const char *id, const json_t *args,
+			 lq_time at, const struct srv_caller *c, bool *forbidden,
+			 json_t **conflict_res, enum lq_store_rc *rc)
+{
+	const char *appt_id = json_string_value(json_object_get(args, "appointment"));
+	const char *rep_id = json_string_value(json_object_get(args, "rep"));
+	const char *activity = json_string_value(json_object_get(args, "activity"));
+	struct lq_appt a, old;
+	struct lq_user rep;
+	json_t *j = NULL;
+	char *text = NULL, err[200], subject[160], when[LQ_RFC3339_SIZE];
+	json_t *res = NULL;
+
+	lq_appt_init(&a);
+	lq_appt_init(&old);
+	lq_user_init(&rep);
+	if (!appt_id || !lq_uuid_valid(appt_id) || !rep_id || !lq_uuid_valid(rep_id)) {
+		res = rejected(id, "bad_request", "args: appointment and rep must be UUIDs");
+		goto out;
+	}
+	if (c->user.role == LQ_ROLE_REP && strcmp(rep_id, c->user.id) != 0) {
+		*forbidden = true;
+		res = rejected(id, "forbidden", "a rep books only in their own calendar");
+		goto out;
+	}
+	*rc = lq_srv_user_get(S->db, rep_id, false, &rep, NULL, NULL);
+	if (*rc == LQ_STORE_NOTFOUND || (*rc == LQ_STORE_OK && (!rep.active ||
+	    (rep.role != LQ_ROLE_REP && rep.role != LQ_ROLE_LEAD)))) {
+		*rc = LQ_STORE_OK;
+		res = rejected(id, "bad_request", "args.rep: no active rep with this id");
+		goto out;
+	}
+	if (*rc != LQ_STORE_OK)
+		goto out;
+	/* The appointment as the args say it, checked by the codec. */
+	j = json_deep_copy(args);
+	if (!j) {
+		*rc = LQ_STORE_NOMEM;
+		goto out;
+	}
+	json_object_set_new(j, "id", json_string(appt_id));
+	json_object_set_new(j, "lead_id", json_string(w->lead.id));
+	json_object_set_new(j, "rep_id", json_string(rep_id));
+	json_object_del(j, "status");
+	json_object_del(j, "version");
+	if (!lq_appt_from_json(j, &a, err, sizeof err)) {
+		res = rejected(id, "bad_request", err);
+		goto out;
+	}
+	*rc = lq_srv_appt_get(S->db, appt_id, &old);
+	if (*rc == LQ_STORE_OK && strcmp(old.lead_id, w->lead.id) != 0) {
+		res = rejected(id, "bad_request", "args.appointment: that id is another lead's");
+		goto out;
+	}
+	if (*rc != LQ_STORE_OK && *rc != LQ_STORE_NOTFOUND)
+		goto out;
+	a.version = *rc == LQ_STORE_OK ? old.version + 1 : 1;
+	*rc = LQ_STORE_OK;
+	a.status = LQ_APPT_ST_BOOKED;
+	memcpy(a.booked_by, c->user.id, LQ_UUID_SIZE);
+	text = srv_appt_text(&a);
+	if (!text) {
+		*rc = LQ_STORE_NOMEM;
+		goto out;
+	}
+	*rc = lq_srv_appt_put(S->db, &a, text, id);
+	if (*rc == LQ_STORE_CONFLICT) {
+		*rc = LQ_STORE_OK;
+		*conflict_res = appt_conflict(S, id, rep_id, a.start);
+		if (!*conflict_res)
+			*rc = LQ_STORE_NOMEM;
+		goto out;
+	}
+	if (*rc != LQ_STORE_OK)
+		goto out;
+	w->has_appt = true;
+	memcpy(w->appt_id, a.id, LQ_UUID_SIZE);
+	/* The lead goes to the rep of the appointment. */
+	if (!w->lead.owner_id || strcmp(w->lead.owner_id, rep.id) != 0) {
+		snprintf(w->prev_owner, sizeof w->prev_owner, "%s",
+			 w->lead.owner_id ? w->lead.owner_id : "");
+		snprintf(w->prev_team, sizeof w->prev_team, "%s",
+			 w->lead.team_id ? w->lead.team_id : "");
+		if (!lq_lead_set_str(&w->lead.owner_id, rep.id) ||
+		    !lq_lead_set_str(&w->lead.team_id, rep.team_id)) {
+			*rc = LQ_STORE_NOMEM;
+			goto out;
+		}
+		w->moved = w->reassigned = true;
+	}
+	*rc = lq_srv_appt_next(S->db, w->lead.id, at, &w->lead.next_appt_at);
+	if (*rc != LQ_STORE_OK)
+		goto out;
+	if (activity && lq_uuid_valid(activity))
+		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
+	else
+		lq_os_uuid_ordered(w->act.a.id);
+	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
+	w->act.a.kind = LQ_ACT_APPOINTMENT;
+	w->act.a.at = at;
+	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	snprintf(subject, sizeof subject, "%s %s %s", rep.login ? rep.login : "",
+		 lq_appt_mode_wire(a.mode), lq_time_format(a.start, 0, when));
+	if (!lq_lead_set_str(&w->act.a.actor, c->user.id) ||
+	    !lq_lead_set_str(&w->act.a.subject, subject) ||
+	    (a.notes && !lq_lead_set_str(&w->act.a.detail, a.notes)))
+		*rc = LQ_STORE_NOMEM;
+out:
+	json_decref(j);
+	free(text);
+	lq_appt_clear(&a);
+	lq_appt_clear(&old);
+	lq_user_clear(&rep);
+	return res;
+}
+
+/* cancel_appointment {appointment, activity?}. */
+static json_t *step_cancel(struct srv *S, struct op_work *w, const char *id, const json_t *args,
+			   lq_time at, const struct srv_caller *c, enum lq_store_rc *rc)
+{
+	const char *appt_id = json_string_value(json_object_get(args, "appointment"));
+	const char *activity = json_string_value(json_object_get(args, "activity"));
+	struct lq_appt a;
+	char *text = NULL;
+	json_t *res = NULL;
+
+	lq_appt_init(&a);
+	if (!appt_id || !lq_uuid_valid(appt_id))
+		return rejected(id, "bad_request", "args.appointment: expected a UUID");
+	*rc = lq_srv_appt_get(S->db, appt_id, &a);
+	if (*rc == LQ_STORE_NOTFOUND ||
+	    (*rc == LQ_STORE_OK && strcmp(a.lead_id, w->lead.id) != 0)) {
+		*rc = LQ_STORE_OK;
+		res = rejected(id, "not_found", "args.appointment: no such appointment of this lead");
+		goto out;
+	}
+	if (*rc != LQ_STORE_OK)
+		goto out;
+	a.status = LQ_APPT_ST_CANCELLED;
+	a.version++;
+	text = srv_appt_text(&a);
+	*rc = text ? lq_srv_appt_put(S->db, &a, text, id) : LQ_STORE_NOMEM;
+	if (*rc == LQ_STORE_OK)
+		*rc = lq_srv_appt_next(S->db, w->lead.id, at, &w->lead.next_appt_at);
+	if (*rc != LQ_STORE_OK)
+		goto out;
+	w->has_appt = true;
+	memcpy(w->appt_id, a.id, LQ_UUID_SIZE);
+	if (activity && lq_uuid_valid(activity))
+		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
+	else
+		lq_os_uuid_ordered(w->act.a.id);
+	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
+	w->act.a.kind = LQ_ACT_APPOINTMENT;
+	w->act.a.at = at;
+	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	if (!lq_lead_set_str(&w->act.a.actor, c->user.id) ||
+	    !lq_lead_set_str(&w->act.a.subject, "cancelled"))
+		*rc = LQ_STORE_NOMEM;
+out:
+	free(text);
+	lq_appt_clear(&a);
+	return res;
+}
+
 char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 		   const char *hash, lq_time now, int *status, int64_t *seq_out)
 {
@@ -404,6 +625,7 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	const json_t *jbase = json_object_get(op, "base_version");
 	const char *at_text = json_string_value(json_object_get(op, "at"));
 	bool has_base = json_is_integer(jbase), conflict = false, forbidden = false;
+	json_t *slot_taken = NULL;
 	int64_t base = has_base ? json_integer_value(jbase) : 0;
 	struct op_work w;
 	struct lq_srv_op rec;
@@ -469,8 +691,17 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 		res = step_undo(S, &w, id, args, at, has_base, base, c, &conflict, &rc);
 	else if (strcmp(kind, "reassign") == 0)
 		res = step_reassign(S, &w, id, args, at, c, &forbidden, &rc);
+	else if (strcmp(kind, "book_appointment") == 0)
+		res = step_book(S, &w, id, args, at, c, &forbidden, &slot_taken, &rc);
+	else if (strcmp(kind, "cancel_appointment") == 0)
+		res = step_cancel(S, &w, id, args, at, c, &rc);
 	else
 		res = step_change(&w, id, kind, args, at, has_base, base, c, &conflict);
+	if (slot_taken && !res) {
+		/* Another booking has the slot: the rep's busy times go back. */
+		res = slot_taken;
+		slot_taken = NULL;
+	}
 	if (rc != LQ_STORE_OK)
 		goto store_fail;
 	if (res || conflict) {
@@ -533,6 +764,8 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	if (rc == LQ_STORE_OK)
 		rc = srv_feed_lead(S, &w.lead, w.reassigned ? w.prev_owner : NULL,
 				   w.reassigned ? w.prev_team : NULL, &seq);
+	if (rc == LQ_STORE_OK && w.has_appt)
+		rc = srv_feed_appointment(S, &w.lead, w.appt_id, &seq);
 	if (rc == LQ_STORE_OK && w.has_undone)
 		rc = srv_feed_activity(S, &w.lead, w.undone.a.id, &seq);
 	if (rc == LQ_STORE_OK)
@@ -568,6 +801,7 @@ out:
 			*status = 503;
 	}
 	json_decref(jafter);
+	json_decref(slot_taken);
 	free(before_text);
 	free(after_text);
 	lq_lead_clear(&w.lead);

@@ -120,6 +120,11 @@ enum lq_store_rc srv_route_lead(struct srv *S, const struct lq_lead *l, struct s
 enum lq_store_rc srv_pick_rep(struct srv *S, const char *team_id, const char *exclude_id,
 			      struct lq_user *owner, bool *found);
 
+/* An appointment's row in the feed (its lead's owner and team scope it). */
+enum lq_store_rc srv_feed_appointment(struct srv *S, const struct lq_lead *l,
+				      const char *appt_id, int64_t *seq);
+/* An appointment's codec JSON text (malloc'd), NULL when out of memory. */
+char *srv_appt_text(const struct lq_appt *a);
 /* A lead's codec JSON text (malloc'd), NULL when out of memory. */
 char *srv_lead_text(const struct lq_lead *l);
 /* The common tail of every change to a lead: version and updated_at, the
@@ -177,6 +182,7 @@ struct srv_req {
 	void *conn;                    /* struct MHD_Connection * (query args) */
 	struct srv_caller caller;      /* auth "token" */
 	char key_name[64];             /* auth "key" */
+	char path_id[64];              /* the '*' segment of the route's path */
 };
 struct srv_resp {
 	int status;
@@ -197,6 +203,9 @@ void srv_api_login(struct srv *S, struct srv_req *q, struct srv_resp *r);
 void srv_api_changes(struct srv *S, struct srv_req *q, struct srv_resp *r);
 void srv_api_ops(struct srv *S, struct srv_req *q, struct srv_resp *r);
 void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r);
+/* GET /api/v1/reps/{id}/freebusy?from=&to=&minutes= (busy times and free
+ * slots of the rep's calendar; no lead details). */
+void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r);
 
 /* --- http.c ------------------------------------------------------------------ */
 struct srv_serve_opts {

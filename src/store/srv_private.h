@@ -47,6 +47,15 @@ struct lq_srv_store_ops {
 	enum lq_store_rc (*team_reps)(struct lq_srv_store *s, const char *team_id,
 				      lq_srv_rep_cb cb, void *ctx);
 	enum lq_store_rc (*user_routed)(struct lq_srv_store *s, const char *user_id);
+	enum lq_store_rc (*appt_put)(struct lq_srv_store *s, const struct lq_appt *a,
+				     const char *data, const char *op_id);
+	enum lq_store_rc (*appt_get)(struct lq_srv_store *s, const char *id, struct lq_appt *out);
+	enum lq_store_rc (*appt_busy)(struct lq_srv_store *s, const char *rep_id, lq_time from,
+				      lq_time to, lq_srv_appt_cb cb, void *ctx);
+	enum lq_store_rc (*appt_next)(struct lq_srv_store *s, const char *lead_id, lq_time now,
+				      lq_time *start);
+	enum lq_store_rc (*appt_text)(struct lq_srv_store *s, const char *id,
+				      char lead_id[LQ_UUID_SIZE], int64_t *version, char **data);
 	enum lq_store_rc (*mail_add)(struct lq_srv_store *s, const char *to, const char *subject,
 				     const char *body, lq_time now);
 	enum lq_store_rc (*mail_due)(struct lq_srv_store *s, lq_time now, int limit,

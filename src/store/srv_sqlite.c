@@ -858,6 +858,132 @@ static enum lq_store_rc sv_user_routed(struct lq_srv_store *s, const char *user_
 	return run(q, st, rc);
 }
 
+/* --- appointments ------------------------------------------------------------- */
+
+static enum lq_store_rc sv_appt_put(struct lq_srv_store *s, const struct lq_appt *a,
+				    const char *data, const char *op_id)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO appointments (id, lead_id, rep_id, start_at, "
+				"end_at, status, version, op_id, data) "
+				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+				"ON CONFLICT (id) DO UPDATE SET rep_id = excluded.rep_id, "
+				"start_at = excluded.start_at, end_at = excluded.end_at, "
+				"status = excluded.status, version = excluded.version, "
+				"data = excluded.data",
+				"sssiisiss", a->id, a->lead_id, a->rep_id, (int64_t)a->start,
+				(int64_t)a->end, lq_appt_status_wire(a->status), a->version,
+				op_id, data);
+	int r;
+
+	if (!st)
+		return rc;
+	r = sqlite3_step(st);
+	if (r == SQLITE_DONE) {
+		rc = LQ_STORE_OK;
+	} else if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_TRIGGER) {
+		/* appointments_no_overlap_*: another booked appointment of the rep. */
+		snprintf(q->errmsg, sizeof q->errmsg, "%s", sqlite3_errmsg(q->db));
+		rc = LQ_STORE_CONFLICT;
+	} else {
+		rc = fail(q, r);
+	}
+	release(q, st);
+	return rc;
+}
+
+static enum lq_store_rc sv_appt_get(struct lq_srv_store *s, const char *id, struct lq_appt *out)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT data FROM appointments WHERE id = ?1", "s", id);
+	const char *data;
+	char err[160];
+
+	lq_appt_init(out);
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	data = col_text(st, 0);
+	if (!lq_appt_from_text(data ? data : "", data ? strlen(data) : 0, out, err, sizeof err)) {
+		snprintf(q->errmsg, sizeof q->errmsg, "appointment %s: %s", id, err);
+		rc = LQ_STORE_ERROR;
+	}
+	release(q, st);
+	return rc;
+}
+
+static enum lq_store_rc sv_appt_busy(struct lq_srv_store *s, const char *rep_id, lq_time from,
+				     lq_time to, lq_srv_appt_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT data FROM appointments WHERE rep_id = ?1 AND "
+				"status = 'booked' AND start_at < ?3 AND end_at > ?2 ORDER BY start_at",
+				"sii", rep_id, (int64_t)from, (int64_t)to);
+	int r;
+
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *data = col_text(st, 0);
+		struct lq_appt a;
+		char err[160];
+		int stop;
+
+		if (!lq_appt_from_text(data ? data : "", data ? strlen(data) : 0, &a, err,
+				       sizeof err)) {
+			snprintf(q->errmsg, sizeof q->errmsg, "appointment: %s", err);
+			rc = LQ_STORE_ERROR;
+			break;
+		}
+		stop = cb(ctx, &a);
+		lq_appt_clear(&a);
+		if (stop)
+			break;
+	}
+	if (rc == LQ_STORE_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	release(q, st);
+	return rc;
+}
+
+static enum lq_store_rc sv_appt_next(struct lq_srv_store *s, const char *lead_id, lq_time now,
+				     lq_time *start)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT min(start_at) FROM appointments WHERE lead_id = ?1 "
+				"AND status = 'booked' AND end_at > ?2", "si", lead_id, (int64_t)now);
+
+	*start = LQ_TIME_NONE;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*start = sqlite3_column_int64(st, 0);
+	release(q, st);
+	return LQ_STORE_OK;
+}
+
+static enum lq_store_rc sv_appt_text(struct lq_srv_store *s, const char *id,
+				     char lead_id[LQ_UUID_SIZE], int64_t *version, char **data)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT lead_id, version, data FROM appointments "
+				"WHERE id = ?1", "s", id);
+
+	*data = NULL;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(lead_id, col_text(st, 0));
+	*version = sqlite3_column_int64(st, 1);
+	if (!col_text(st, 2) || !dup_col(st, 2, data))
+		rc = nomem(q);
+	release(q, st);
+	return rc;
+}
+
 /* --- mail ------------------------------------------------------------------- */
 
 static enum lq_store_rc sv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
@@ -1374,7 +1500,7 @@ static enum lq_store_rc sv_feed_page(struct lq_srv_store *s, const struct lq_srv
 #define FEED_COLS "seq, type, entity_id, lead_id, owner_id, team_id, prev_owner_id, prev_team_id"
 #define FEED_ARM(cond) "SELECT * FROM (SELECT " FEED_COLS " FROM feed WHERE " cond \
 	" AND seq > ?1 ORDER BY seq LIMIT ?5)"
-#define FEED_LEAD "type IN ('lead', 'activity') AND "
+#define FEED_LEAD "type IN ('lead', 'activity', 'appointment') AND "
 	sqlite3_stmt *st = sc->role == LQ_ROLE_ADMIN
 		? prep(q, &rc, "SELECT " FEED_COLS " FROM feed WHERE seq > ?1 ORDER BY seq "
 		       "LIMIT ?2", "ii", (int64_t)since, (int64_t)limit)
@@ -1462,6 +1588,11 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.team_rules_set = sv_team_rules_set,
 	.team_reps = sv_team_reps,
 	.user_routed = sv_user_routed,
+	.appt_put = sv_appt_put,
+	.appt_get = sv_appt_get,
+	.appt_busy = sv_appt_busy,
+	.appt_next = sv_appt_next,
+	.appt_text = sv_appt_text,
 	.mail_add = sv_mail_add,
 	.mail_due = sv_mail_due,
 	.mail_tried = sv_mail_tried,

@@ -328,3 +328,32 @@ enum lq_store_rc lq_srv_mail_tried(struct lq_srv_store *s, int64_t id, const cha
 {
 	return s->ops->mail_tried(s, id, error, now, next_try);
 }
+
+enum lq_store_rc lq_srv_appt_put(struct lq_srv_store *s, const struct lq_appt *a,
+				 const char *data, const char *op_id)
+{
+	return s->ops->appt_put(s, a, data, op_id);
+}
+
+enum lq_store_rc lq_srv_appt_get(struct lq_srv_store *s, const char *id, struct lq_appt *out)
+{
+	return s->ops->appt_get(s, id, out);
+}
+
+enum lq_store_rc lq_srv_appt_busy(struct lq_srv_store *s, const char *rep_id, lq_time from,
+				  lq_time to, lq_srv_appt_cb cb, void *ctx)
+{
+	return s->ops->appt_busy(s, rep_id, from, to, cb, ctx);
+}
+
+enum lq_store_rc lq_srv_appt_next(struct lq_srv_store *s, const char *lead_id, lq_time now,
+				  lq_time *start)
+{
+	return s->ops->appt_next(s, lead_id, now, start);
+}
+
+enum lq_store_rc lq_srv_appt_text(struct lq_srv_store *s, const char *id,
+				  char lead_id[LQ_UUID_SIZE], int64_t *version, char **data)
+{
+	return s->ops->appt_text(s, id, lead_id, version, data);
+}
