@@ -115,11 +115,17 @@ enum lq_store_rc lq_srv_sla_claim(struct lq_srv_store *s, const char *lead_id,
 enum lq_store_rc lq_srv_appt_put(struct lq_srv_store *s, const struct lq_appt *a,
 				 const char *data, const char *op_id);
 enum lq_store_rc lq_srv_appt_get(struct lq_srv_store *s, const char *id, struct lq_appt *out);
-/* A rep's booked appointments that overlap [from, to), by start; cb returns
- * non-zero to stop. */
+/* A rep's booked appointments (and cancelled ones too when with_cancelled)
+ * that overlap [from, to), by start; cb returns non-zero to stop. */
 typedef int (*lq_srv_appt_cb)(void *ctx, const struct lq_appt *a);
 enum lq_store_rc lq_srv_appt_busy(struct lq_srv_store *s, const char *rep_id, lq_time from,
-				  lq_time to, lq_srv_appt_cb cb, void *ctx);
+				  lq_time to, bool with_cancelled, lq_srv_appt_cb cb, void *ctx);
+/* A rep's calendar feed secret: put keeps the SHA-256 (hex) of a new one,
+ * check says whether hash is the rep's. */
+enum lq_store_rc lq_srv_calendar_token_put(struct lq_srv_store *s, const char *user_id,
+					   const char *hash, lq_time now);
+enum lq_store_rc lq_srv_calendar_token_check(struct lq_srv_store *s, const char *user_id,
+					     const char *hash, bool *ok);
 /* The start of the lead's earliest booked appointment that has not ended
  * at now; LQ_TIME_NONE when none. */
 enum lq_store_rc lq_srv_appt_next(struct lq_srv_store *s, const char *lead_id, lq_time now,

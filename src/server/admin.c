@@ -538,6 +538,36 @@ static int exec_user_passwd(struct opts *o)
 	return rc;
 }
 
+/* A new secret URL for the user's calendar feed; the old one stops working. */
+static int exec_user_calendar(struct opts *o)
+{
+	struct srv *S = state(o);
+	struct lq_user u;
+	char token[SRV_TOKEN_SIZE], hash[SRV_HASH_HEX];
+	int rc;
+
+	if (!S)
+		return SRV_EXIT_FAIL;
+	lq_user_init(&u);
+	rc = load_user(S, o->pos[0], &u);
+	if (rc == 0) {
+		srv_token_new(token);
+		srv_sha256_hex(token, strlen(token), hash);
+		if (lq_srv_begin(S->db) != LQ_STORE_OK ||
+		    lq_srv_calendar_token_put(S->db, u.id, hash, lq_os_now()) != LQ_STORE_OK ||
+		    lq_srv_audit_add(S->db, "admin", "calendar_token", "user", u.id, NULL, NULL,
+				     lq_os_now()) != LQ_STORE_OK ||
+		    lq_srv_commit(S->db) != LQ_STORE_OK)
+			rc = store_failure(S, o->pos[0]);
+		else
+			/* Read by scripts: the path to append to the server's address. */
+			printf("/api/v1/reps/%s/calendar.ics?token=%s\n", u.id, token);
+	}
+	lq_user_clear(&u);
+	srv_state_close(S);
+	return rc;
+}
+
 static int exec_user_revoke(struct opts *o)
 {
 	struct srv *S = state(o);
@@ -1093,6 +1123,7 @@ static const struct cmd cmds[] = {
 	{ "user passwd", "LOGIN (the password on standard input)", "password-stdin", 1,
 	  exec_user_passwd },
 	{ "user revoke", "LOGIN", "", 1, exec_user_revoke },
+	{ "user calendar", "LOGIN", "", 1, exec_user_calendar },
 	{ "team add", "NAME [--tz ZONE] [--hours SPEC] [--holidays DATES] "
 	  "[--routing direct|round_robin|single_contact]", "tz:,hours:,holidays:,routing:", 1,
 	  exec_team_add },

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "leadq/codec.h"
+#include "leadq/i18n.h"
 #include "leadq/mem.h"
 #include "leadq/os.h"
 #include "server/server.h"
@@ -714,7 +715,7 @@ void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	if (rc == LQ_STORE_OK && rep.team_id)
 		rc = lq_srv_team_get(S->db, rep.team_id, false, &team, NULL);
 	if (rc == LQ_STORE_OK)
-		rc = lq_srv_appt_busy(S->db, rep.id, from, to, busy_collect, &busy);
+		rc = lq_srv_appt_busy(S->db, rep.id, from, to, false, busy_collect, &busy);
 	if (rc == LQ_STORE_OK)
 		srv_team_calendar(S, rep.team_id, &cal, &policy);
 	pthread_mutex_unlock(&S->db_lock);
@@ -752,4 +753,174 @@ out:
 	lq_free(busy.v);
 	lq_user_clear(&rep);
 	lq_team_clear(&team);
+}
+
+/* --- iCalendar: GET /reps/{id}/calendar.ics?token=, GET /appointments/{id}.ics --- */
+
+/* What a calendar application shows of an appointment: the mode and the
+ * lead, the notes and how to reach them, the place of a visit.  In the
+ * server's language. */
+struct ics_item {
+	struct lq_appt appt;
+	char summary[300], description[1200], location[300];
+};
+
+struct ics_list {
+	struct srv *S;
+	struct ics_item *v;
+	size_t n, cap;
+	bool nomem;
+	enum lq_store_rc rc;
+};
+
+static void ics_describe(struct srv *S, struct ics_item *it)
+{
+	struct lq_lead l;
+
+	lq_lead_init(&l);
+	if (lq_srv_lead_get(S->db, it->appt.lead_id, &l, NULL) != LQ_STORE_OK)
+		lq_lead_init(&l);
+	/* TRANSLATORS: a calendar entry: the kind of appointment, the lead, the company. */
+	snprintf(it->summary, sizeof it->summary, _("%s: %s (%s)"),
+		 _(lq_appt_mode_label(it->appt.mode)), l.name ? l.name : "-",
+		 l.company ? l.company : "-");
+	snprintf(it->description, sizeof it->description, "%s%s%s%s%s",
+		 it->appt.notes ? it->appt.notes : "", it->appt.notes ? "\n" : "",
+		 l.phone ? l.phone : "", l.phone && l.email ? "  " : "", l.email ? l.email : "");
+	it->location[0] = '\0';
+	if (it->appt.mode == LQ_APPT_VISIT)
+		snprintf(it->location, sizeof it->location, "%s%s%s",
+			 l.city ? l.city : "", l.city && l.region ? ", " : "",
+			 l.region ? l.region : "");
+	lq_lead_clear(&l);
+}
+
+static int ics_collect(void *ctx, const struct lq_appt *a)
+{
+	struct ics_list *li = ctx;
+	struct ics_item *it;
+
+	if (li->n == li->cap) {
+		size_t cap = li->cap ? li->cap * 2 : 32;
+		struct ics_item *grown = lq_realloc(li->v, cap * sizeof *grown);
+
+		if (!grown) {
+			li->nomem = true;
+			return 1;
+		}
+		li->v = grown;
+		li->cap = cap;
+	}
+	it = &li->v[li->n];
+	it->appt = *a;
+	it->appt.notes = a->notes ? lq_strdup(a->notes) : NULL;
+	if (a->notes && !it->appt.notes) {
+		li->nomem = true;
+		return 1;
+	}
+	li->n++;
+	return 0;
+}
+
+static void ics_answer(struct srv_resp *r, struct ics_list *li, const char *name, lq_time now)
+{
+	struct lq_ics_event *ev = lq_calloc(li->n + 1, sizeof *ev);
+	char *text;
+
+	for (size_t i = 0; ev && i < li->n; i++) {
+		ev[i].appt = &li->v[i].appt;
+		ev[i].summary = li->v[i].summary;
+		ev[i].description = li->v[i].description[0] ? li->v[i].description : NULL;
+		ev[i].location = li->v[i].location[0] ? li->v[i].location : NULL;
+		ev[i].stamp = now;
+	}
+	text = ev ? lq_ics_write(name, ev, li->n) : NULL;
+	lq_free(ev);
+	if (!text) {
+		srv_error(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	r->status = 200;
+	r->raw = text;
+	r->raw_len = strlen(text);
+	r->content_type = "text/calendar; charset=utf-8";
+}
+
+static void ics_list_free(struct ics_list *li)
+{
+	for (size_t i = 0; i < li->n; i++)
+		lq_free(li->v[i].appt.notes);
+	lq_free(li->v);
+}
+
+#define CALENDAR_PAST_DAYS 30
+#define CALENDAR_FUTURE_DAYS 365
+
+void srv_api_rep_calendar(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	const char *token = srv_query(q, "token");
+	struct ics_list li = { S, NULL, 0, 0, false, LQ_STORE_OK };
+	char hash[SRV_HASH_HEX], name[200];
+	struct lq_user rep;
+	lq_time now = lq_os_now();
+	bool ok = false;
+	enum lq_store_rc rc;
+
+	lq_user_init(&rep);
+	if (!token || !*token || !lq_uuid_valid(q->path_id)) {
+		srv_error(r, 404, "not_found", "no such calendar");
+		return;
+	}
+	srv_sha256_hex(token, strlen(token), hash);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_srv_calendar_token_check(S->db, q->path_id, hash, &ok);
+	if (rc == LQ_STORE_OK && ok)
+		rc = lq_srv_user_get(S->db, q->path_id, false, &rep, NULL, NULL);
+	if (rc == LQ_STORE_OK && ok)
+		rc = lq_srv_appt_busy(S->db, q->path_id, now - CALENDAR_PAST_DAYS * LQ_DAY,
+				      now + CALENDAR_FUTURE_DAYS * LQ_DAY, true, ics_collect, &li);
+	for (size_t i = 0; rc == LQ_STORE_OK && ok && i < li.n; i++)
+		ics_describe(S, &li.v[i]);
+	pthread_mutex_unlock(&S->db_lock);
+	/* A wrong token looks like no calendar at all. */
+	if (rc == LQ_STORE_OK && !ok)
+		srv_error(r, 404, "not_found", "no such calendar");
+	else if (rc != LQ_STORE_OK || li.nomem)
+		srv_error(r, 503, "unavailable", "the database is busy or out of memory");
+	else {
+		/* TRANSLATORS: the name of a rep's calendar in calendar applications. */
+		snprintf(name, sizeof name, _("leadq: %s"), rep.name ? rep.name : rep.login);
+		ics_answer(r, &li, name, now);
+	}
+	ics_list_free(&li);
+	lq_user_clear(&rep);
+}
+
+void srv_api_appt_ics(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	struct ics_list li = { S, NULL, 0, 0, false, LQ_STORE_OK };
+	struct lq_srv_lead_head head;
+	struct lq_appt a;
+	enum lq_store_rc rc;
+
+	lq_appt_init(&a);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_uuid_valid(q->path_id) ? lq_srv_appt_get(S->db, q->path_id, &a) : LQ_STORE_NOTFOUND;
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_lead_head(S->db, a.lead_id, &head, NULL);
+	/* Only for whom the lead is in view; otherwise as if it did not exist. */
+	if (rc == LQ_STORE_OK && !lq_srv_scope_sees_lead(&q->caller.scope, head.owner_id,
+							 head.team_id))
+		rc = LQ_STORE_NOTFOUND;
+	if (rc == LQ_STORE_OK && ics_collect(&li, &a) == 0)
+		ics_describe(S, &li.v[0]);
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc == LQ_STORE_NOTFOUND)
+		srv_error(r, 404, "not_found", "no such appointment");
+	else if (rc != LQ_STORE_OK || li.nomem)
+		srv_error(r, 503, "unavailable", "the database is busy or out of memory");
+	else
+		ics_answer(r, &li, NULL, lq_os_now());
+	ics_list_free(&li);
+	lq_appt_clear(&a);
 }

@@ -36,6 +36,8 @@ static const struct route {
 	{ "POST", "/api/v1/ops", AUTH_TOKEN, srv_api_ops },
 	{ "POST", "/api/v1/leads", AUTH_KEY, srv_api_leads },
 	{ "GET", "/api/v1/reps/*/freebusy", AUTH_TOKEN, srv_api_freebusy },
+	{ "GET", "/api/v1/reps/*/calendar.ics", AUTH_NONE, srv_api_rep_calendar },
+	{ "GET", "/api/v1/appointments/*.ics", AUTH_TOKEN, srv_api_appt_ics },
 };
 
 /* A route's path matches url; a '*' stands for one path segment, copied to
@@ -77,6 +79,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r
 {
 	char *text = r->raw ? r->raw : r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
 	size_t text_len = r->raw ? r->raw_len : text ? strlen(text) : 0;
+	const char *type = r->raw && r->content_type ? r->content_type
+						     : "application/json; charset=utf-8";
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	char retry[24];
@@ -99,7 +103,8 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r
 	}
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Type",
+				text ? type : "application/json; charset=utf-8");
 	if (r->retry_after > 0) {
 		snprintf(retry, sizeof retry, "%ld", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", retry);
@@ -112,7 +117,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r
 static enum MHD_Result send_error(struct MHD_Connection *conn, int status, const char *code,
 				  const char *msg)
 {
-	struct srv_resp r = { 0, NULL, 0, NULL, 0 };
+	struct srv_resp r = { 0, NULL, 0, NULL, 0, NULL };
 	enum MHD_Result ret;
 
 	srv_error(&r, status, code, "%s", msg);
@@ -206,7 +211,7 @@ static enum MHD_Result dispatch(struct srv *S, struct MHD_Connection *conn, cons
 	const struct route *rt = NULL;
 	bool path_known = false;
 	struct srv_req q;
-	struct srv_resp r = { 0, NULL, 0, NULL, 0 };
+	struct srv_resp r = { 0, NULL, 0, NULL, 0, NULL };
 	char addr[64];
 	enum MHD_Result ret;
 	size_t i;

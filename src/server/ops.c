@@ -433,7 +433,7 @@ static json_t *appt_conflict(struct srv *S, const char *id, const char *rep_id, 
 	lq_time from = start - start % LQ_DAY;
 
 	if (!res || !busy ||
-	    lq_srv_appt_busy(S->db, rep_id, from, from + 2 * LQ_DAY, busy_add, busy) != LQ_STORE_OK ||
+	    lq_srv_appt_busy(S->db, rep_id, from, from + 2 * LQ_DAY, false, busy_add, busy) != LQ_STORE_OK ||
 	    json_object_set_new(res, "error", json_pack("{s:s, s:s}", "code", "slot_taken",
 			"message", "the rep has another appointment then")) != 0) {
 		json_decref(busy);

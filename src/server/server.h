@@ -191,6 +191,7 @@ struct srv_resp {
 	char *raw;                     /* JSON text made by hand (malloc'd); sent
 					  instead of body when set */
 	size_t raw_len;
+	const char *content_type;      /* of raw; NULL: JSON */
 };
 /* Sets an error answer {"error": {"code", "message"}}. */
 void srv_error(struct srv_resp *r, int status, const char *code, const char *fmt, ...)
@@ -206,6 +207,10 @@ void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r);
 /* GET /api/v1/reps/{id}/freebusy?from=&to=&minutes= (busy times and free
  * slots of the rep's calendar; no lead details). */
 void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r);
+/* iCalendar: a rep's feed (secret token in the URL, for calendar
+ * applications) and one appointment (bearer token). */
+void srv_api_rep_calendar(struct srv *S, struct srv_req *q, struct srv_resp *r);
+void srv_api_appt_ics(struct srv *S, struct srv_req *q, struct srv_resp *r);
 
 /* --- http.c ------------------------------------------------------------------ */
 struct srv_serve_opts {

@@ -51,7 +51,12 @@ struct lq_srv_store_ops {
 				     const char *data, const char *op_id);
 	enum lq_store_rc (*appt_get)(struct lq_srv_store *s, const char *id, struct lq_appt *out);
 	enum lq_store_rc (*appt_busy)(struct lq_srv_store *s, const char *rep_id, lq_time from,
-				      lq_time to, lq_srv_appt_cb cb, void *ctx);
+				      lq_time to, bool with_cancelled, lq_srv_appt_cb cb,
+				      void *ctx);
+	enum lq_store_rc (*calendar_token_put)(struct lq_srv_store *s, const char *user_id,
+					       const char *hash, lq_time now);
+	enum lq_store_rc (*calendar_token_check)(struct lq_srv_store *s, const char *user_id,
+						 const char *hash, bool *ok);
 	enum lq_store_rc (*appt_next)(struct lq_srv_store *s, const char *lead_id, lq_time now,
 				      lq_time *start);
 	enum lq_store_rc (*appt_text)(struct lq_srv_store *s, const char *id,

@@ -914,13 +914,15 @@ static enum lq_store_rc sv_appt_get(struct lq_srv_store *s, const char *id, stru
 }
 
 static enum lq_store_rc sv_appt_busy(struct lq_srv_store *s, const char *rep_id, lq_time from,
-				     lq_time to, lq_srv_appt_cb cb, void *ctx)
+				     lq_time to, bool with_cancelled, lq_srv_appt_cb cb, void *ctx)
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
 	sqlite3_stmt *st = prep(q, &rc, "SELECT data FROM appointments WHERE rep_id = ?1 AND "
-				"status = 'booked' AND start_at < ?3 AND end_at > ?2 ORDER BY start_at",
-				"sii", rep_id, (int64_t)from, (int64_t)to);
+				"(status = 'booked' OR (?4 AND status = 'cancelled')) AND "
+				"start_at < ?3 AND end_at > ?2 ORDER BY start_at",
+				"siii", rep_id, (int64_t)from, (int64_t)to,
+				(int64_t)(with_cancelled ? 1 : 0));
 	int r;
 
 	if (!st)
@@ -982,6 +984,35 @@ static enum lq_store_rc sv_appt_text(struct lq_srv_store *s, const char *id,
 		rc = nomem(q);
 	release(q, st);
 	return rc;
+}
+
+static enum lq_store_rc sv_calendar_token_put(struct lq_srv_store *s, const char *user_id,
+					      const char *hash, lq_time now)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO calendar_tokens (user_id, hash, created_at) "
+				"VALUES (?1, ?2, ?3) ON CONFLICT (user_id) DO UPDATE SET "
+				"hash = excluded.hash, created_at = excluded.created_at",
+				"ssi", user_id, hash, (int64_t)now);
+
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_calendar_token_check(struct lq_srv_store *s, const char *user_id,
+						const char *hash, bool *ok)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT 1 FROM calendar_tokens WHERE user_id = ?1 AND "
+				"hash = ?2", "ss", user_id, hash);
+
+	*ok = false;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc == LQ_STORE_NOTFOUND ? LQ_STORE_OK : rc;
+	*ok = true;
+	release(q, st);
+	return LQ_STORE_OK;
 }
 
 /* --- mail ------------------------------------------------------------------- */
@@ -1591,6 +1622,8 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.appt_put = sv_appt_put,
 	.appt_get = sv_appt_get,
 	.appt_busy = sv_appt_busy,
+	.calendar_token_put = sv_calendar_token_put,
+	.calendar_token_check = sv_calendar_token_check,
 	.appt_next = sv_appt_next,
 	.appt_text = sv_appt_text,
 	.mail_add = sv_mail_add,

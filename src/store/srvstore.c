@@ -341,9 +341,21 @@ enum lq_store_rc lq_srv_appt_get(struct lq_srv_store *s, const char *id, struct 
 }
 
 enum lq_store_rc lq_srv_appt_busy(struct lq_srv_store *s, const char *rep_id, lq_time from,
-				  lq_time to, lq_srv_appt_cb cb, void *ctx)
+				  lq_time to, bool with_cancelled, lq_srv_appt_cb cb, void *ctx)
 {
-	return s->ops->appt_busy(s, rep_id, from, to, cb, ctx);
+	return s->ops->appt_busy(s, rep_id, from, to, with_cancelled, cb, ctx);
+}
+
+enum lq_store_rc lq_srv_calendar_token_put(struct lq_srv_store *s, const char *user_id,
+					   const char *hash, lq_time now)
+{
+	return s->ops->calendar_token_put(s, user_id, hash, now);
+}
+
+enum lq_store_rc lq_srv_calendar_token_check(struct lq_srv_store *s, const char *user_id,
+					     const char *hash, bool *ok)
+{
+	return s->ops->calendar_token_check(s, user_id, hash, ok);
 }
 
 enum lq_store_rc lq_srv_appt_next(struct lq_srv_store *s, const char *lead_id, lq_time now,

@@ -88,6 +88,28 @@ grep -l '"result":"conflict"' "$T"/race* | head -1 | xargs grep -q '"busy":\[.*"
 [ "$(sql "SELECT count(*) FROM appointments a JOIN appointments b ON a.rep_id = b.rep_id AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' AND a.start_at < b.end_at AND b.start_at < a.end_at")" = 0 ] ||
 	fail "overlapping appointments in the database"
 
+say "iCalendar"
+path=$("$LEADQD" user calendar --db "$DB" ana) || fail "leadqd user calendar"
+code=$(curl -s -o "$T/cal.ics" -w '%{http_code}' -D "$T/cal.h" "http://127.0.0.1:$PORT$path")
+[ "$code" = 200 ] || fail "the calendar feed: HTTP $code"
+grep -qi '^content-type: text/calendar' "$T/cal.h" || fail "not text/calendar: $(cat "$T/cal.h")"
+grep -q '^BEGIN:VCALENDAR' "$T/cal.ics" || fail "no VCALENDAR"
+grep -q "^UID:$appt1@leadq" "$T/cal.ics" || fail "the booked appointment is not in the feed: $(cat "$T/cal.ics")"
+grep -q '^DTSTART:20270105T090000Z' "$T/cal.ics" || fail "DTSTART"
+grep -q '^X-LEADQ-TZ:America/Bogota' "$T/cal.ics" || fail "the agreed zone"
+grep -q 'Cliente 1' "$T/cal.ics" || fail "the lead's name is not in the summary"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT${path%=*}=wrong")
+[ "$code" = 404 ] || fail "a wrong calendar token: HTTP $code"
+as "$ana" GET "/appointments/$appt1.ics"
+expect_code 200 "one appointment as .ics"
+grep -q "^UID:$appt1@leadq" "$T/body" || fail "the .ics of one appointment"
+bob=$(login bob bob-pw)
+as "$bob" GET "/appointments/$appt1.ics"
+expect_code 404 "another rep's appointment"
+"$LEADQD" user calendar --db "$DB" ana >/dev/null || fail "a new calendar token"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$path")
+[ "$code" = 404 ] || fail "the old calendar URL still works after a new one: HTTP $code"
+
 say "reschedule and cancel"
 book "$tq1" "$lead1" "$appt1" 2027-01-05T12:00:00Z 2027-01-05T12:30:00Z
 [ "$(jget '$.results[0].error.code')" = forbidden ] || fail "the agent still changes a lead it gave away"
@@ -106,7 +128,6 @@ grep -q '"start":"2027-01-05T12:00:00Z"' "$T/body" && jget '$.busy' | grep -q '1
 	fail "a cancelled appointment is still busy"
 
 say "a rep books only in their own calendar"
-bob=$(login bob bob-pw)
 bob_lead=$(add_lead '{"name": "De Bob", "email": "bob1@x.es", "owner": "bob"}')
 as "$bob" POST /ops "{\"ops\": [{\"id\": \"$(uuid)\", \"kind\": \"book_appointment\", \"lead\": \"$bob_lead\", \"args\": {\"appointment\": \"$(uuid)\", \"rep\": \"$ana_id\", \"start\": \"2027-01-06T09:00:00Z\", \"end\": \"2027-01-06T09:30:00Z\"}}]}"
 [ "$(jget '$.results[0].error.code')" = forbidden ] || fail "bob booked in ana's calendar: $(cat "$T/body")"
