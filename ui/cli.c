@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "leadq/appt.h"
 #include "leadq/codec.h"
 #include "leadq/i18n.h"
 #include "leadq/lead.h"
@@ -28,7 +29,8 @@
 #include "leadq/tz.h"
 #include "ui/cli.h"
 
-enum verb { V_LIST, V_SHOW, V_SET, V_TOUCH, V_NOTE, V_UNDO, V_LOGIN, V_SYNC, V_REASSIGN };
+enum verb { V_LIST, V_SHOW, V_SET, V_TOUCH, V_NOTE, V_UNDO, V_LOGIN, V_SYNC, V_REASSIGN,
+	    V_BOOK };
 
 static const struct {
 	const char *name;
@@ -36,7 +38,7 @@ static const struct {
 } verbs[] = {
 	{"list", V_LIST}, {"show", V_SHOW}, {"set", V_SET}, {"touch", V_TOUCH},
 	{"note", V_NOTE}, {"undo", V_UNDO}, {"login", V_LOGIN}, {"sync", V_SYNC},
-	{"reassign", V_REASSIGN},
+	{"reassign", V_REASSIGN}, {"book", V_BOOK},
 };
 
 struct lq_cli_cmd {
@@ -49,7 +51,10 @@ struct lq_cli_cmd {
 	const char *id;           /* the lead (id or prefix) */
 	enum lq_status status;    /* set */
 	const char *reason;       /* set, reassign --reason */
-	const char *owner_login;  /* reassign LOGIN */
+	const char *owner_login;  /* reassign LOGIN, book --rep LOGIN */
+	const char *at;           /* book --at TIME */
+	int minutes;              /* book --minutes (30) */
+	const char *mode;         /* book --mode (phone) */
 	enum lq_touch touch;      /* touch */
 	enum lq_outcome outcome;
 	const char *text;         /* touch --note */
@@ -104,6 +109,8 @@ void lq_cli_usage(FILE *f)
 "  undo                undo your last change\n"
 "  reassign ID LOGIN [--reason R]\n"
 "                      (team lead) give the lead to LOGIN, a user of your team\n"
+"  book ID --rep LOGIN --at TIME [--minutes N] [--mode phone|video|visit]\n"
+"       [--note TEXT]   book an appointment in the rep's calendar\n"
 "  login SERVER USER [--password-stdin]\n"
 "                      log in, store the token and make SERVER the default\n"
 "  sync                send the outbox, fetch the changes, and exit\n"
@@ -337,6 +344,29 @@ static int on_opt(struct lq_cli_cmd *c, const char *name, const char *value)
 		c->text = value;
 		return 0;
 	}
+	if (strcmp(name, "rep") == 0) {
+		c->owner_login = value;
+		return 0;
+	}
+	if (strcmp(name, "at") == 0) {
+		c->at = value;
+		return 0;
+	}
+	if (strcmp(name, "minutes") == 0) {
+		char *end;
+		long m = strtol(value, &end, 10);
+
+		if (*end || end == value || m < 5 || m > 480)
+			return bad_value(opt, value, "5..480");
+		c->minutes = (int)m;
+		return 0;
+	}
+	if (strcmp(name, "mode") == 0) {
+		if (lq_appt_mode_parse(value) < 0)
+			return bad_value(opt, value, "phone, video, visit");
+		c->mode = value;
+		return 0;
+	}
 	return 2;
 }
 
@@ -379,6 +409,10 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		{"outcome", true}, {"note", true}, {NULL, false},
 	};
 	static const struct opt_spec no_opts[] = {{NULL, false}};
+	static const struct opt_spec book_opts[] = {
+		{"rep", true}, {"at", true}, {"minutes", true}, {"mode", true}, {"note", true},
+		{NULL, false},
+	};
 	static const struct opt_spec login_opts[] = {{"password-stdin", false}, {NULL, false}};
 	const char *words[3] = {NULL, NULL, NULL};
 	int nwords = 0;
@@ -483,6 +517,14 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 			rc = 2;
 		}
 		c->owner_login = words[1];
+		break;
+	case V_BOOK:
+		rc = scan_args(name, argc, argv, book_opts, on_opt, c, words, 1, &nwords, false);
+		if (rc == 0 && (nwords != 1 || !c->owner_login || !c->at)) {
+			error_line("%s", _("book: usage: leadq book ID --rep LOGIN --at TIME "
+					   "[--minutes N] [--mode phone|video|visit] [--note TEXT]"));
+			rc = 2;
+		}
 		break;
 	case V_LOGIN:
 		rc = scan_args(name, argc, argv, login_opts, on_opt, c, words, 2, &nwords, false);
@@ -1141,6 +1183,62 @@ static int cmd_reassign(struct lq_session *s, const struct lq_cli_cmd *c)
 	return rc;
 }
 
+/* --- book ----------------------------------------------------------------- */
+
+static int cmd_book(struct lq_session *s, const struct lq_cli_cmd *c)
+{
+	char id[LQ_UUID_SIZE], sid[16], when[64];
+	struct find_login find;
+	struct lq_act_result res;
+	struct lq_lead lead;
+	struct lq_user rep;
+	lq_time start;
+	char *err = NULL;
+	int rc;
+
+	if (!lq_time_parse(c->at, &start)) {
+		error_line(_("book: --at '%s': expected a time such as 2027-01-05T10:00:00+01:00"),
+			   c->at);
+		return 2;
+	}
+	rc = resolve(s, c->id, id);
+	if (rc != 0)
+		return rc;
+	lq_user_init(&rep);
+	memset(&find, 0, sizeof(find));
+	find.login = c->owner_login;
+	find.out = &rep;
+	if (lq_store_each_user(s->store, find_login_cb, &find) != LQ_STORE_OK || find.failed) {
+		error_line("%s: %s", s->db_path, lq_store_errmsg(s->store));
+		lq_user_clear(&rep);
+		return 1;
+	}
+	if (!find.found || !rep.active) {
+		error_line(_("%s: no such active rep in this cache"), c->owner_login);
+		lq_user_clear(&rep);
+		return 1;
+	}
+	/* The lead's own zone is the one the time is agreed in. */
+	lq_lead_init(&lead);
+	lq_store_get_lead(s->store, id, &lead);
+	rc = lq_store_book(s->store, id, rep.id, start,
+			   start + (lq_time)(c->minutes > 0 ? c->minutes : 30) * LQ_MINUTE,
+			   lead.tz, c->mode, c->text, lq_os_now(), &res, &err);
+	if (rc != LQ_STORE_OK) {
+		error_line(_("%s: the booking was not queued: %s"), short_id(id, sid),
+			   err ? err : lq_store_errmsg(s->store));
+		free(err);
+		lq_lead_clear(&lead);
+		lq_user_clear(&rep);
+		return 1;
+	}
+	printf(_("%s: %s with %s booked, pending until the server accepts it\n"), short_id(id, sid),
+	       local_time(s, start, when, sizeof when), rep.login);
+	lq_lead_clear(&lead);
+	lq_user_clear(&rep);
+	return 0;
+}
+
 /* --- login and sync ------------------------------------------------------------ */
 
 bool lq_cli_needs_session(const struct lq_cli_cmd *c)
@@ -1380,6 +1478,7 @@ int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *c)
 	case V_UNDO: return cmd_undo(s);
 	case V_SYNC: return cmd_sync(s);
 	case V_REASSIGN: return cmd_reassign(s, c);
+	case V_BOOK: return cmd_book(s, c);
 	case V_LOGIN:
 		break;
 	}

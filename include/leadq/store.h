@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leadq/appt.h"
 #include "leadq/calendar.h"
 #include "leadq/lead.h"
 #include "leadq/org.h"
@@ -146,6 +147,19 @@ enum lq_store_rc lq_store_reassign(struct lq_store *s, const struct lq_act_ctx *
 				   const char *lead_id, const char *owner_id, const char *reason,
 				   lq_time now, struct lq_act_result *res, char **err);
 
+/* A booking of the lead into a rep's calendar, for the server to accept
+ * (DESIGN §7 book_appointment; issue 5): one transaction queues the op
+ * with a fresh appointment id (res->activity_id holds it), not held.  The
+ * cache changes only when the server's answer or feed arrives: until then
+ * the booking is "pending"; a slot another booking took comes back as a
+ * conflict with the rep's busy times.  INVALID when the lead or the rep is
+ * not in the cache, or end <= start.  mode: a wire name of leadq/appt.h;
+ * notes and tz may be NULL. */
+enum lq_store_rc lq_store_book(struct lq_store *s, const char *lead_id, const char *rep_id,
+			       lq_time start, lq_time end, const char *tz, const char *mode,
+			       const char *notes, lq_time now, struct lq_act_result *res,
+			       char **err);
+
 /* Outbox.  States: pending (held or due), sent, applied, duplicate,
  * conflict, rejected, cancelled. */
 struct lq_outbox_op {
@@ -200,6 +214,10 @@ enum lq_store_rc lq_store_apply_team(struct lq_store *s, const struct lq_team *t
 				     int64_t version, bool *stored);
 /* A lead left the view (`removed`): it and its activities go; OK when it
  * was not cached. */
+/* An appointment from the feed: stored when newer than the cached copy
+ * (and its lead is cached); *stored says so. */
+enum lq_store_rc lq_store_apply_appointment(struct lq_store *s, const struct lq_appt *a,
+					    bool *stored);
 enum lq_store_rc lq_store_remove_lead(struct lq_store *s, const char *lead_id);
 /* The cached copy no longer counts: the next server copy replaces it
  * (after a rejected op, whose local effect the server never had). */

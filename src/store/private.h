@@ -110,6 +110,9 @@ struct lq_store_ops {
 					   int64_t version, bool *stored);
 	enum lq_store_rc (*lead_sync_state)(struct lq_store *s, const char *id, bool *cached,
 					    int64_t *version, int *outstanding);
+	/* An appointment from the feed, when newer than the cached copy. */
+	enum lq_store_rc (*apply_appointment)(struct lq_store *s, const struct lq_appt *a,
+					      bool *stored);
 };
 
 extern const struct lq_store_ops lq_store_sqlite_ops;

@@ -85,6 +85,7 @@ enum stmt_id {
 	ST_SETVER_LEAD, ST_SETVER_ACT, ST_SETVER_USER, ST_SETVER_TEAM,
 	ST_LEAD_OUTSTANDING, ST_LEAD_REMOVE, ST_OUTBOX_SENDABLE, ST_OUTBOX_REBASE,
 	ST_OUTBOX_BY_STATE, ST_LEAD_SYNC_STATE, ST_ACT_APPLY, ST_ACT_APPLY_UPDATE, ST_LEAD_EXISTS,
+	ST_APPT_APPLY,
 	ST_COUNT
 };
 
@@ -159,6 +160,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"after_last_touch_at = coalesce(after_last_touch_at, ?23), version = ?24 "
 		"WHERE id = ?1 AND version < ?24",
 	[ST_LEAD_EXISTS] = "SELECT 1 FROM leads WHERE id = ?1",
+	/* The server's copy when newer than the cached one. */
+	[ST_APPT_APPLY] = "INSERT INTO appointments (id, lead_id, rep_id, booked_by, start_at, "
+		"end_at, tz, mode, status, version, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11) ON CONFLICT (id) DO UPDATE SET lead_id = excluded.lead_id, "
+		"rep_id = excluded.rep_id, booked_by = excluded.booked_by, "
+		"start_at = excluded.start_at, end_at = excluded.end_at, tz = excluded.tz, "
+		"mode = excluded.mode, status = excluded.status, version = excluded.version, "
+		"notes = excluded.notes WHERE excluded.version > appointments.version",
 	[ST_LEAD_SYNC_STATE] = "SELECT (SELECT version FROM leads WHERE id = ?1), "
 		"(SELECT count(*) FROM outbox WHERE lead_id = ?1 AND state IN ('pending', 'sent'))",
 	[ST_ACT_TIMELINE] = "SELECT " ACT_COLS " FROM activities WHERE lead_id = ?1 "
@@ -1668,6 +1677,43 @@ static enum lq_store_rc sq_apply_activity(struct lq_store *s, const struct lq_ac
 	return rc;
 }
 
+static enum lq_store_rc sq_apply_appointment(struct lq_store *s, const struct lq_appt *a,
+					     bool *stored)
+{
+	struct sq_store *q = sq(s);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+	int r;
+
+	*stored = false;
+	/* An appointment of a lead not in the view is skipped (foreign key). */
+	STMT(q, ST_LEAD_EXISTS, st, temp, rc);
+	bind_str(st, 1, a->lead_id);
+	r = sqlite3_step(st);
+	stmt_done(st, temp);
+	if (r == SQLITE_DONE)
+		return LQ_STORE_OK;
+	if (r != SQLITE_ROW)
+		return fail(q, r);
+	STMT(q, ST_APPT_APPLY, st, temp, rc);
+	bind_str(st, 1, a->id);
+	bind_str(st, 2, a->lead_id);
+	bind_id(st, 3, a->rep_id);
+	bind_id(st, 4, a->booked_by);
+	sqlite3_bind_int64(st, 5, a->start);
+	sqlite3_bind_int64(st, 6, a->end);
+	bind_id(st, 7, a->tz);
+	bind_str(st, 8, lq_appt_mode_wire(a->mode));
+	bind_str(st, 9, lq_appt_status_wire(a->status));
+	sqlite3_bind_int64(st, 10, a->version);
+	bind_str(st, 11, a->notes);
+	rc = run(q, st, temp);
+	if (rc == LQ_STORE_OK)
+		*stored = sqlite3_changes(q->db) > 0;
+	return rc;
+}
+
 static enum lq_store_rc sq_lead_sync_state(struct lq_store *s, const char *id, bool *cached,
 					   int64_t *version, int *outstanding)
 {
@@ -1804,5 +1850,6 @@ const struct lq_store_ops lq_store_sqlite_ops = {
 	.outbox_each = sq_outbox_each,
 	.outbox_rebase = sq_outbox_rebase,
 	.apply_activity = sq_apply_activity,
+	.apply_appointment = sq_apply_appointment,
 	.lead_sync_state = sq_lead_sync_state,
 };

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "leadq/appt.h"
 #include "leadq/codec.h"
 #include "leadq/mem.h"
 #include "leadq/os.h"
@@ -1069,4 +1070,79 @@ enum lq_store_rc lq_store_outbox_each(struct lq_store *s, const char *state,
 	if (!lq_outbox_state_valid(state))
 		return LQ_STORE_INVALID;
 	return s->ops->outbox_each(s, state, cb, ctx);
+}
+
+enum lq_store_rc lq_store_book(struct lq_store *s, const char *lead_id, const char *rep_id,
+			       lq_time start, lq_time end, const char *tz, const char *mode,
+			       const char *notes, lq_time now, struct lq_act_result *res,
+			       char **err)
+{
+	struct lq_lead lead;
+	struct lq_user rep;
+	enum lq_store_rc rc;
+	char when[2][LQ_RFC3339_SIZE];
+	json_t *args;
+
+	result_init(res);
+	if (err)
+		*err = NULL;
+	if (!lead_id || strlen(lead_id) >= LQ_UUID_SIZE || end <= start ||
+	    start == LQ_TIME_NONE || lq_appt_mode_parse(mode ? mode : "phone") < 0) {
+		set_err(err, lead_id ? lead_id : "(null)", LQ_STORE_INVALID, s);
+		return LQ_STORE_INVALID;
+	}
+	memcpy(res->lead_id, lead_id, strlen(lead_id) + 1);
+	lq_lead_init(&lead);
+	lq_user_init(&rep);
+	rc = s->ops->begin(s);
+	if (rc != LQ_STORE_OK) {
+		set_err(err, lead_id, rc, s);
+		return rc;
+	}
+	rc = s->ops->get_lead(s, lead_id, &lead);
+	if (rc == LQ_STORE_OK)
+		rc = s->ops->get_user(s, rep_id ? rep_id : "", &rep);
+	if (rc == LQ_STORE_NOTFOUND || (rc == LQ_STORE_OK && !rep.active))
+		rc = LQ_STORE_INVALID;
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	lq_os_uuid_ordered(res->activity_id);   /* the appointment's id */
+	args = json_pack("{s:s, s:s, s:s, s:s, s:s}", "appointment", res->activity_id,
+			 "rep", rep.id, "start", lq_time_format(start, 0, when[0]),
+			 "end", lq_time_format(end, 0, when[1]), "mode", mode ? mode : "phone");
+	if (args && tz && *tz && json_object_set_new(args, "tz", json_string(tz)) != 0) {
+		json_decref(args);
+		args = NULL;
+	}
+	if (args && notes && *notes && json_object_set_new(args, "notes", json_string(notes)) != 0) {
+		json_decref(args);
+		args = NULL;
+	}
+	/* Not held: the slot is first come, first served. */
+	res->send_after = now;
+	rc = queue_op(s, "book_appointment", &lead, args, now, now, res->op_id);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	rc = s->ops->commit(s);
+	if (rc != LQ_STORE_OK)
+		goto fail_committed;
+	lq_lead_clear(&lead);
+	lq_user_clear(&rep);
+	return LQ_STORE_OK;
+fail:
+	s->ops->rollback(s);
+fail_committed:
+	set_err(err, lead_id, rc, s);
+	lq_lead_clear(&lead);
+	lq_user_clear(&rep);
+	memset(res->op_id, 0, sizeof res->op_id);
+	res->send_after = LQ_TIME_NONE;
+	return rc;
+}
+
+enum lq_store_rc lq_store_apply_appointment(struct lq_store *s, const struct lq_appt *a,
+					    bool *stored)
+{
+	*stored = false;
+	return s->ops->apply_appointment ? s->ops->apply_appointment(s, a, stored) : LQ_STORE_OK;
 }

@@ -727,6 +727,15 @@ static enum lq_store_rc apply_change(struct lq_sync *s, struct lq_jobj *c, bool 
 		if (rc == LQ_STORE_OK && stored && a.kind == LQ_ACT_ESCALATION)
 			note_alert(s, LQ_ALERT_ESCALATION, a.lead_id);
 		lq_activity_clear(&a);
+	} else if (strcmp(type, "appointment") == 0) {
+		struct lq_appt ap;
+
+		if (!lq_appt_from_text(text, len, &ap, why, whysize))
+			return LQ_STORE_INVALID;
+		if (version > ap.version)
+			ap.version = version;
+		rc = lq_store_apply_appointment(s->store, &ap, &stored);
+		lq_appt_clear(&ap);
 	} else if (strcmp(type, "user") == 0) {
 		struct lq_user u;
 
