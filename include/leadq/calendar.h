@@ -56,4 +56,13 @@ lq_time lq_calendar_between(const struct lq_calendar *cal, lq_time a, lq_time b)
  * non-holiday weekday with hours. */
 lq_time lq_calendar_add_days(const struct lq_calendar *cal, lq_time start, int days);
 
+/* Calls cb(ctx, start, end) for each open interval of the calendar that
+ * meets [from, to), clipped to it, in time order, each instant once (a
+ * shift that falls in a spring-forward gap has none; the autumn hour that
+ * happens twice is in it twice as wall time, once as instants).  Stops when
+ * cb returns non-zero, and after 20 years of days. */
+typedef int (*lq_calendar_span_cb)(void *ctx, lq_time start, lq_time end);
+void lq_calendar_each_open(const struct lq_calendar *cal, lq_time from, lq_time to,
+			   lq_calendar_span_cb cb, void *ctx);
+
 #endif

@@ -129,9 +129,8 @@ bool lq_appt_overlaps(lq_time start, lq_time end, const struct lq_interval *busy
 
 /* ---- free slots ------------------------------------------------------- */
 
-/* As in calendar.c: no search looks further than 20 years, and instants
- * beyond ~300,000 years are out of range, so no sum below overflows. */
-#define WALK_DAYS (20 * 366 + 14)
+/* As in calendar.c: instants beyond ~300,000 years are out of range, so
+ * no sum below overflows. */
 #define TIME_LIMIT ((lq_time)10000000000000)
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -141,32 +140,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 	if ((a % b != 0) && ((a < 0) != (b < 0)))
 		q--;
 	return q;
-}
-
-static int wday_of(int64_t day)
-{
-	return (int)(((day % 7) + 7 + 4) % 7);
-}
-
-static bool is_holiday(const struct lq_calendar *cal, int64_t day)
-{
-	int lo = 0, hi = cal->nholidays;
-
-	if (hi < 0)
-		hi = 0;
-	if (hi > LQ_CAL_MAX_HOLIDAYS)
-		hi = LQ_CAL_MAX_HOLIDAYS;
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (cal->holidays[mid] == day)
-			return true;
-		if (cal->holidays[mid] < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
 }
 
 /* The offset at t, with the span it holds over remembered so that a walk
@@ -240,6 +213,15 @@ static void shift_slots(struct slot_walk *w, lq_time lo, lq_time hi)
 	}
 }
 
+static int shift_cb(void *ctx, lq_time start, lq_time end)
+{
+	struct slot_walk *w = ctx;
+
+	if (end - start >= w->dur)
+		shift_slots(w, start, end);
+	return 0;
+}
+
 size_t lq_freebusy_slots(const struct lq_calendar *cal, lq_time from, lq_time to,
 			 int minutes, int step, lq_time not_before,
 			 const struct lq_interval *busy, size_t nbusy,
@@ -247,7 +229,6 @@ size_t lq_freebusy_slots(const struct lq_calendar *cal, lq_time from, lq_time to
 {
 	struct slot_walk w;
 	lq_time lo_all = from, hi_all = to;
-	int64_t day, last;
 
 	if (!cal || minutes < 1 || minutes > 1440 || step < 1 || step > 1440)
 		return 0;
@@ -273,37 +254,8 @@ size_t lq_freebusy_slots(const struct lq_calendar *cal, lq_time from, lq_time to
 	w.out = out;
 	w.max = out ? max : 0;
 
-	/* From the day before: an autumn overlap at midnight can put the end
-	 * of the previous local day after lo_all. */
-	day = floor_div(lo_all + offset_at(&w.zone, lo_all), LQ_DAY) - 1;
-	last = floor_div(hi_all + offset_at(&w.zone, hi_all), LQ_DAY);
-	if (last - day > WALK_DAYS)
-		last = day + WALK_DAYS;
-	for (; day <= last; day++) {
-		int wd = wday_of(day), n = cal->nshifts[wd];
-		lq_time midnight = day * LQ_DAY;
-
-		if (n <= 0 || is_holiday(cal, day))
-			continue;
-		if (n > LQ_CAL_MAX_SHIFTS)
-			n = LQ_CAL_MAX_SHIFTS;
-		for (int i = 0; i < n; i++) {
-			const struct lq_shift *sh = &cal->week[wd][i];
-			lq_time s, e;
-
-			if (sh->start_min < 0 || sh->end_min > 1440 || sh->start_min >= sh->end_min)
-				continue;
-			/* The same wall-to-instant reading as the calendar's hours. */
-			s = lq_tz_from_wall(cal->tz, midnight + (lq_time)sh->start_min * LQ_MINUTE);
-			e = lq_tz_from_wall(cal->tz, midnight + (lq_time)sh->end_min * LQ_MINUTE);
-			if (s < lo_all)
-				s = lo_all;
-			if (e > hi_all)
-				e = hi_all;
-			if (e - s >= w.dur)
-				shift_slots(&w, s, e);
-		}
-	}
+	/* The calendar's own open intervals: one reading of its hours. */
+	lq_calendar_each_open(cal, lo_all, hi_all, shift_cb, &w);
 	return w.count;
 }
 

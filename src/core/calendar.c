@@ -668,3 +668,41 @@ lq_time lq_calendar_add_days(const struct lq_calendar *cal, lq_time start, int d
 	}
 	return LQ_TIME_NONE;
 }
+
+void lq_calendar_each_open(const struct lq_calendar *cal, lq_time from, lq_time to,
+			   lq_calendar_span_cb cb, void *ctx)
+{
+	struct zone_cache zc;
+	lq_time s[LQ_CAL_MAX_SHIFTS], e[LQ_CAL_MAX_SHIFTS], hw;
+	int64_t day, last;
+
+	if (!cal || from == LQ_TIME_NONE || to == LQ_TIME_NONE)
+		return;
+	if (from < -TIME_LIMIT)
+		from = -TIME_LIMIT;
+	if (to > TIME_LIMIT)
+		to = TIME_LIMIT;
+	if (from >= to || week_seconds(cal) == 0)
+		return;
+	cache_init(&zc, cal->tz);
+	hw = from; /* as in lq_calendar_between(): each instant once */
+	/* From the day before: an autumn overlap at midnight can put the end
+	 * of the previous local day after from. */
+	day = local_day(cal, from) - 1;
+	last = local_day(cal, to);
+	if (last - day > WALK_DAYS)
+		last = day + WALK_DAYS;
+	for (; day <= last; day++) {
+		int n = day_intervals(cal, &zc, day, s, e);
+
+		for (int i = 0; i < n; i++) {
+			lq_time lo = s[i] > hw ? s[i] : hw;
+			lq_time hi = e[i] < to ? e[i] : to;
+
+			if (hi > lo && cb(ctx, lo, hi) != 0)
+				return;
+			if (e[i] > hw)
+				hw = e[i];
+		}
+	}
+}

@@ -633,6 +633,71 @@ static void test_utc_long(void **state)
 		52 * 40 * H);
 }
 
+/* lq_calendar_each_open: the open intervals, clipped, in order, each
+ * instant once; and the same total as lq_calendar_between(). */
+struct spans {
+	lq_time s[64], e[64];
+	int n, stop_after;
+};
+
+static int span_cb(void *ctx, lq_time start, lq_time end)
+{
+	struct spans *sp = ctx;
+
+	if (sp->n < 64) {
+		sp->s[sp->n] = start;
+		sp->e[sp->n] = end;
+	}
+	sp->n++;
+	return sp->stop_after && sp->n >= sp->stop_after;
+}
+
+static void test_each_open(void **state)
+{
+	struct lq_calendar cal;
+	struct spans sp;
+	lq_time sum = 0;
+
+	(void)state;
+	cal_with(&cal, madrid, NULL, "2026-03-03");
+	/* Monday 2 March from 10:00 to Wednesday 4 at 16:00: Tuesday 3 is a
+	 * holiday; the first shift is clipped, the last too. */
+	memset(&sp, 0, sizeof sp);
+	lq_calendar_each_open(&cal, L(&cal, 2026, 3, 2, 10, 0), L(&cal, 2026, 3, 4, 16, 0),
+			      span_cb, &sp);
+	assert_int_equal(sp.n, 4);
+	assert_true(sp.s[0] == L(&cal, 2026, 3, 2, 10, 0) && sp.e[0] == L(&cal, 2026, 3, 2, 14, 0));
+	assert_true(sp.s[1] == L(&cal, 2026, 3, 2, 15, 0) && sp.e[1] == L(&cal, 2026, 3, 2, 18, 0));
+	assert_true(sp.s[2] == L(&cal, 2026, 3, 4, 9, 0) && sp.e[2] == L(&cal, 2026, 3, 4, 14, 0));
+	assert_true(sp.s[3] == L(&cal, 2026, 3, 4, 15, 0) && sp.e[3] == L(&cal, 2026, 3, 4, 16, 0));
+	/* Stopping early. */
+	memset(&sp, 0, sizeof sp);
+	sp.stop_after = 2;
+	lq_calendar_each_open(&cal, L(&cal, 2026, 3, 2, 0, 0), L(&cal, 2026, 3, 9, 0, 0), span_cb,
+			      &sp);
+	assert_int_equal(sp.n, 2);
+	/* The autumn night, open all day: each instant once, and the same
+	 * total as lq_calendar_between() (a 25-hour day). */
+	cal_with(&cal, madrid, "mon-sun 00:00-24:00", NULL);
+	memset(&sp, 0, sizeof sp);
+	lq_calendar_each_open(&cal, T("2026-10-24T22:00:00Z"), T("2026-10-25T23:00:00Z"), span_cb,
+			      &sp);
+	for (int i = 0; i < sp.n && i < 64; i++) {
+		assert_true(sp.e[i] > sp.s[i]);
+		if (i > 0)
+			assert_true(sp.s[i] >= sp.e[i - 1]);
+		sum += sp.e[i] - sp.s[i];
+	}
+	assert_true(sum == 25 * LQ_HOUR);
+	assert_true(sum == lq_calendar_between(&cal, T("2026-10-24T22:00:00Z"),
+					       T("2026-10-25T23:00:00Z")));
+	/* Nothing for an empty or reversed range. */
+	memset(&sp, 0, sizeof sp);
+	lq_calendar_each_open(&cal, T("2026-10-25T10:00:00Z"), T("2026-10-25T10:00:00Z"), span_cb,
+			      &sp);
+	assert_int_equal(sp.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_between_brute_force),
 		cmocka_unit_test(test_add_days),
 		cmocka_unit_test(test_utc_long),
+		cmocka_unit_test(test_each_open),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
