@@ -238,6 +238,21 @@ struct op_work {
 	char appt_id[LQ_UUID_SIZE];
 };
 
+/* The new activity of an op: under the id the client named (args.activity,
+ * so its history row and the server's are one), or a fresh one. */
+static void act_begin(struct op_work *w, const char *op_id, const char *activity,
+		      enum lq_activity_kind kind, lq_time at)
+{
+	if (activity && lq_uuid_valid(activity))
+		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
+	else
+		lq_os_uuid_ordered(w->act.a.id);
+	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
+	w->act.a.kind = kind;
+	w->act.a.at = at;
+	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", op_id);
+}
+
 /* The reasons a kind step refuses: a result object to return as is. */
 static json_t *step_change(struct op_work *w, const char *id, const char *kind,
 			   const json_t *args, lq_time at, bool has_base, int64_t base,
@@ -261,16 +276,11 @@ static json_t *step_change(struct op_work *w, const char *id, const char *kind,
 		return rejected(id, "bad_request", lq_lead_error_message(e));
 	lq_lead_state_get(&w->lead, &after);
 	w->moved = before.status != after.status;
-	if (json_is_string(act))
-		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", json_string_value(act));
-	else
-		lq_os_uuid_ordered(w->act.a.id);
-	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
-	w->act.a.at = at;
+	/* The kind is set below; the codec checked that an activity is a UUID. */
+	act_begin(w, id, json_string_value(act), LQ_ACT_NOTE, at);
 	w->act.has_states = true;
 	w->act.before = before;
 	w->act.after = after;
-	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
 	if (ch.kind == LQ_CHANGE_STATUS) {
 		char subject[80];
 
@@ -330,15 +340,11 @@ static json_t *step_undo(struct srv *S, struct op_work *w, const char *id, const
 		return rejected(id, "bad_request", lq_lead_error_message(e));
 	w->undone.a.undone = true;
 	w->undone.version++;
-	lq_os_uuid_ordered(w->act.a.id);
-	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
-	w->act.a.kind = LQ_ACT_STATUS_CHANGE;
-	w->act.a.at = at;
+	act_begin(w, id, NULL, LQ_ACT_STATUS_CHANGE, at);
 	w->act.has_states = true;
 	w->act.before = before;
 	lq_lead_state_get(&w->lead, &w->act.after);
 	w->moved = w->act.before.status != w->act.after.status;
-	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
 	memcpy(w->act.undo_of, w->undone.a.id, LQ_UUID_SIZE);
 	if (!lq_lead_set_str(&w->act.a.actor, c->user.id) ||
 	    !lq_lead_set_str(&w->act.a.subject, "undo"))
@@ -403,14 +409,7 @@ static json_t *step_reassign(struct srv *S, struct op_work *w, const char *id,
 	lq_user_clear(&u);
 	w->moved = true;
 	w->reassigned = true;
-	if (activity)
-		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
-	else
-		lq_os_uuid_ordered(w->act.a.id);
-	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
-	w->act.a.kind = LQ_ACT_ASSIGNMENT;
-	w->act.a.at = at;
-	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	act_begin(w, id, activity, LQ_ACT_ASSIGNMENT, at);
 	return NULL;
 }
 
@@ -543,14 +542,7 @@ static json_t *step_book(struct srv *S, struct op_work *w, const char *id, const
 	*rc = lq_srv_appt_next(S->db, w->lead.id, at, &w->lead.next_appt_at);
 	if (*rc != LQ_STORE_OK)
 		goto out;
-	if (activity && lq_uuid_valid(activity))
-		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
-	else
-		lq_os_uuid_ordered(w->act.a.id);
-	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
-	w->act.a.kind = LQ_ACT_APPOINTMENT;
-	w->act.a.at = at;
-	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	act_begin(w, id, activity, LQ_ACT_APPOINTMENT, at);
 	snprintf(subject, sizeof subject, "%s %s %s", rep.login ? rep.login : "",
 		 lq_appt_mode_wire(a.mode), lq_time_format(a.start, 0, when));
 	if (!lq_lead_set_str(&w->act.a.actor, c->user.id) ||
@@ -598,14 +590,7 @@ static json_t *step_cancel(struct srv *S, struct op_work *w, const char *id, con
 		goto out;
 	w->has_appt = true;
 	memcpy(w->appt_id, a.id, LQ_UUID_SIZE);
-	if (activity && lq_uuid_valid(activity))
-		snprintf(w->act.a.id, sizeof w->act.a.id, "%s", activity);
-	else
-		lq_os_uuid_ordered(w->act.a.id);
-	memcpy(w->act.a.lead_id, w->lead.id, LQ_UUID_SIZE);
-	w->act.a.kind = LQ_ACT_APPOINTMENT;
-	w->act.a.at = at;
-	snprintf(w->act.op_id, sizeof w->act.op_id, "%s", id);
+	act_begin(w, id, activity, LQ_ACT_APPOINTMENT, at);
 	if (!lq_lead_set_str(&w->act.a.actor, c->user.id) ||
 	    !lq_lead_set_str(&w->act.a.subject, "cancelled"))
 		*rc = LQ_STORE_NOMEM;

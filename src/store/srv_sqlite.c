@@ -234,6 +234,22 @@ static void copy_id(char out[LQ_UUID_SIZE], const char *t)
 	out[n] = '\0';
 }
 
+/* A lead's entity for the feed from "SELECT lead_id, version, data": its
+ * lead, version and stored JSON (malloc'd).  Gives the statement back. */
+static enum lq_store_rc row_text(struct sv_store *q, sqlite3_stmt *st, enum lq_store_rc rc,
+				 char lead_id[LQ_UUID_SIZE], int64_t *version, char **data)
+{
+	*data = NULL;
+	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
+		return rc;
+	copy_id(lead_id, col_text(st, 0));
+	*version = sqlite3_column_int64(st, 1);
+	if (!col_text(st, 2) || !dup_col(st, 2, data))
+		rc = nomem(q);
+	release(q, st);
+	return rc;
+}
+
 /* --- open, migrate, close ---------------------------------------------- */
 
 static bool sv_accepts(const char *path)
@@ -975,15 +991,7 @@ static enum lq_store_rc sv_appt_text(struct lq_srv_store *s, const char *id,
 	sqlite3_stmt *st = prep(q, &rc, "SELECT lead_id, version, data FROM appointments "
 				"WHERE id = ?1", "s", id);
 
-	*data = NULL;
-	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
-		return rc;
-	copy_id(lead_id, col_text(st, 0));
-	*version = sqlite3_column_int64(st, 1);
-	if (!col_text(st, 2) || !dup_col(st, 2, data))
-		rc = nomem(q);
-	release(q, st);
-	return rc;
+	return row_text(q, st, rc, lead_id, version, data);
 }
 
 static enum lq_store_rc sv_calendar_token_put(struct lq_srv_store *s, const char *user_id,
@@ -1443,15 +1451,7 @@ static enum lq_store_rc sv_activity_text(struct lq_srv_store *s, const char *id,
 	sqlite3_stmt *st = prep(q, &rc, "SELECT lead_id, version, data FROM activities "
 				"WHERE id = ?1", "s", id);
 
-	*data = NULL;
-	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
-		return rc;
-	copy_id(lead_id, col_text(st, 0));
-	*version = sqlite3_column_int64(st, 1);
-	if (!col_text(st, 2) || !dup_col(st, 2, data))
-		rc = nomem(q);
-	release(q, st);
-	return rc;
+	return row_text(q, st, rc, lead_id, version, data);
 }
 
 /* --- ops, feed, audit ------------------------------------------------------- */
