@@ -64,10 +64,8 @@ static bool path_matches(const char *pattern, const char *url, char *id, size_t 
 
 /* Per request, in *req_cls; freed when MHD says the request is complete. */
 struct req_state {
-	char *body;
-	size_t len, cap;
+	struct srv_text body;           /* the request's body so far */
 	bool too_large;
-	bool nomem;
 };
 
 const char *srv_query(const struct srv_req *q, const char *name)
@@ -234,8 +232,8 @@ static enum MHD_Result dispatch(struct srv *S, struct MHD_Connection *conn, cons
 	client_addr(conn, addr, sizeof addr);
 	q.method = method;
 	q.path = url;
-	q.body = st->body;
-	q.body_len = st->len;
+	q.body = st->body.p;
+	q.body_len = st->body.len;
 	q.addr = addr;
 	q.conn = conn;
 	if ((rt->auth != AUTH_TOKEN || auth_token(S, conn, &q, &r)) &&
@@ -279,37 +277,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
-		if (st->too_large || st->nomem)
+		if (st->too_large || st->body.nomem)
 			return MHD_YES;
-		if (st->len + n > S->max_body) {
+		if (st->body.len + n > S->max_body) {
 			st->too_large = true;
-			free(st->body);
-			st->body = NULL;
-			st->len = st->cap = 0;
+			free(st->body.p);
+			memset(&st->body, 0, sizeof st->body);
 			return MHD_YES;
 		}
-		if (st->len + n + 1 > st->cap) {
-			size_t cap = st->cap ? st->cap : 4096;
-			char *p;
-
-			while (cap < st->len + n + 1)
-				cap *= 2;
-			p = realloc(st->body, cap);
-			if (!p) {
-				st->nomem = true;
-				return MHD_YES;
-			}
-			st->body = p;
-			st->cap = cap;
-		}
-		memcpy(st->body + st->len, upload_data, n);
-		st->len += n;
-		st->body[st->len] = '\0';
+		srv_text_add(&st->body, upload_data, n);
 		return MHD_YES;
 	}
 	if (st->too_large)
 		return send_error(conn, 413, "too_large", "the body is over the limit");
-	if (st->nomem)
+	if (st->body.nomem)
 		return send_error(conn, 503, "unavailable", "out of memory");
 	return dispatch(S, conn, url, method, st);
 }
@@ -323,7 +304,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)conn;
 	(void)toe;
 	if (st) {
-		free(st->body);
+		free(st->body.p);
 		free(st);
 		*req_cls = NULL;
 	}

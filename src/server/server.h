@@ -91,7 +91,7 @@ struct srv_caller {
 	struct lq_srv_scope scope;
 };
 
-/* --- text.c: a growing text (answers and mail written by hand) ------------- */
+/* --- text.c: a growing text (bodies, answers and mail written by hand) ----- */
 struct srv_text {
 	char *p;                         /* malloc'd, NUL-terminated; free() it */
 	size_t len, cap;

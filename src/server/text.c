@@ -1,5 +1,5 @@
-/* leadq — leadqd: a growing text buffer, for answers and mail written by
- * hand (api.c, mail.c). */
+/* leadq — leadqd: a growing text buffer: request bodies (http.c), answers
+ * and mail written by hand (api.c, mail.c). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -12,7 +12,7 @@ void srv_text_add(struct srv_text *t, const char *s, size_t n)
 	if (t->nomem)
 		return;
 	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 65536;
+		size_t cap = t->cap ? t->cap : 4096;
 		char *grown;
 
 		while (cap < t->len + n + 1)
