@@ -28,7 +28,6 @@ check "R: a reason" wait_for "to $to: reason?"
 tmux_keys Enter
 check "R: acknowledged" wait_for "reassigned to $to" 20
 ops=$(q "SELECT count(*) FROM outbox WHERE kind = 'reassign'")
-theirs=$(q "SELECT count(*) FROM leads WHERE owner_id = '$to_id' AND status IN ('new', 'working')")
 echo "$TEST_NAME: $ops reassign ops for 500 marked leads ($((500 - ops)) were $to's already)"
 check "R: one op for each lead that was not $to's already" test "$ops" -gt 0 -a "$ops" -le 500
 check "R: the cache has them with $to" test "$(q "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id WHERE o.kind = 'reassign' AND l.owner_id = '$to_id'")" -eq "$ops"
@@ -49,7 +48,6 @@ while read -r id; do
 	[ "$owner" = "$to_id" ] && on_server=$((on_server + 1))
 done <"$TEST_DIR/moved"
 check "the server has all $ops with $to" test "$on_server" -eq "$ops"
-check "$to has them all in the team view's count" test "$theirs" -ge "$ops"
 tmux_keys Q
 check "quit" wait_for "leadq-exited-0" 5
 finish
