@@ -66,7 +66,7 @@ enum lq_store_rc lq_srv_team_lead(struct lq_srv_store *s, const char *team_id,
 
 /* --- routing (leadq/rules.h) --- */
 /* The rules file in force (the newest imported): *seq and a malloc'd copy
- * of its text; NOTFOUND when none was imported. */
+ * of its text (text NULL: the seq only); NOTFOUND when none was imported. */
 enum lq_store_rc lq_srv_rules_get(struct lq_srv_store *s, int64_t *seq, char **text);
 /* Keeps a rules file (already checked) as the one in force. */
 enum lq_store_rc lq_srv_rules_put(struct lq_srv_store *s, const char *text, const char *who,

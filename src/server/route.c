@@ -36,21 +36,26 @@ static const struct lq_route_rules *rules_in_force(struct srv *S, enum lq_store_
 	char *text = NULL, err[200];
 	struct lq_route_rules fresh;
 
-	*rc = lq_srv_rules_get(S->db, &seq, &text);
+	/* Every routed lead asks which rules are in force; the file is read
+	 * and parsed again only when an import made new ones. */
+	*rc = lq_srv_rules_get(S->db, &seq, NULL);
 	if (*rc == LQ_STORE_NOTFOUND) {
 		*rc = LQ_STORE_OK;
 		return NULL;
 	}
 	if (*rc != LQ_STORE_OK)
 		return NULL;
-	if (seq != S->rules_seq) {
-		/* Checked at import: a file that no longer parses routes nothing. */
-		if (!lq_route_rules_parse(text, strlen(text), &fresh, err, sizeof err))
-			fprintf(stderr, "leadqd: routing rules #%lld: %s\n", (long long)seq, err);
-		lq_route_rules_clear(&S->rules);
-		S->rules = fresh;
-		S->rules_seq = seq;
-	}
+	if (seq == S->rules_seq)
+		return &S->rules;
+	*rc = lq_srv_rules_get(S->db, &seq, &text);
+	if (*rc != LQ_STORE_OK)
+		return NULL;
+	/* Checked at import: a file that no longer parses routes nothing. */
+	if (!lq_route_rules_parse(text, strlen(text), &fresh, err, sizeof err))
+		fprintf(stderr, "leadqd: routing rules #%lld: %s\n", (long long)seq, err);
+	lq_route_rules_clear(&S->rules);
+	S->rules = fresh;
+	S->rules_seq = seq;
 	lq_free(text);
 	return &S->rules;
 }

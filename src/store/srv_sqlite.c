@@ -751,15 +751,18 @@ static enum lq_store_rc sv_rules_get(struct lq_srv_store *s, int64_t *seq, char 
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
-	sqlite3_stmt *st = prep(q, &rc, "SELECT seq, text FROM rule_sets ORDER BY seq DESC LIMIT 1",
-				"");
+	/* Without text only the seq: the index of the primary key, no file. */
+	sqlite3_stmt *st = text
+		? prep(q, &rc, "SELECT seq, text FROM rule_sets ORDER BY seq DESC LIMIT 1", "")
+		: prep(q, &rc, "SELECT max(seq) FROM rule_sets HAVING max(seq) IS NOT NULL", "");
 
-	*text = NULL;
+	if (text)
+		*text = NULL;
 	*seq = 0;
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	*seq = sqlite3_column_int64(st, 0);
-	if (!dup_col(st, 1, text))
+	if (text && !dup_col(st, 1, text))
 		rc = LQ_STORE_NOMEM;
 	release(q, st);
 	return rc == LQ_STORE_NOMEM ? nomem(q) : rc;
