@@ -210,8 +210,8 @@ void lq_srv_activity_clear(struct lq_srv_activity *r);
 enum lq_store_rc lq_srv_activity_put(struct lq_srv_store *s, const struct lq_srv_activity *r);
 enum lq_store_rc lq_srv_activity_get(struct lq_srv_store *s, const char *id,
 				     struct lq_srv_activity *out);
-/* An activity's lead, version and stored codec JSON (malloc'd), for the
- * change feed. */
+/* An activity's lead, version and stored codec JSON (malloc'd; data may be
+ * NULL to ask whether it exists), for the change feed. */
 enum lq_store_rc lq_srv_activity_text(struct lq_srv_store *s, const char *id,
 				      char lead_id[LQ_UUID_SIZE], int64_t *version, char **data);
 /* The activity an op made (not an undo record), NOTFOUND when none. */

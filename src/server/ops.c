@@ -720,11 +720,10 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	/* A client names the activity it recorded; an id in use (another
 	 * lead's row, say) must not be overwritten. */
 	{
-		char other_lead[LQ_UUID_SIZE], *other = NULL;
+		char other_lead[LQ_UUID_SIZE];
 		int64_t other_version;
 
-		rc = lq_srv_activity_text(S->db, w.act.a.id, other_lead, &other_version, &other);
-		free(other);
+		rc = lq_srv_activity_text(S->db, w.act.a.id, other_lead, &other_version, NULL);
 		if (rc == LQ_STORE_OK) {
 			lq_srv_rollback(S->db);
 			res = rejected(id, "bad_request", "args.activity: this id is in use");

@@ -235,16 +235,18 @@ static void copy_id(char out[LQ_UUID_SIZE], const char *t)
 }
 
 /* A lead's entity for the feed from "SELECT lead_id, version, data": its
- * lead, version and stored JSON (malloc'd).  Gives the statement back. */
+ * lead, version and stored JSON (malloc'd; data NULL: not copied, for a
+ * check that it exists).  Gives the statement back. */
 static enum lq_store_rc row_text(struct sv_store *q, sqlite3_stmt *st, enum lq_store_rc rc,
 				 char lead_id[LQ_UUID_SIZE], int64_t *version, char **data)
 {
-	*data = NULL;
+	if (data)
+		*data = NULL;
 	if (!st || (rc = first_row(q, &st)) != LQ_STORE_OK)
 		return rc;
 	copy_id(lead_id, col_text(st, 0));
 	*version = sqlite3_column_int64(st, 1);
-	if (!col_text(st, 2) || !dup_col(st, 2, data))
+	if (data && (!col_text(st, 2) || !dup_col(st, 2, data)))
 		rc = nomem(q);
 	release(q, st);
 	return rc;
