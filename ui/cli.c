@@ -30,7 +30,7 @@
 #include "ui/cli.h"
 
 enum verb { V_LIST, V_SHOW, V_SET, V_TOUCH, V_NOTE, V_UNDO, V_LOGIN, V_SYNC, V_REASSIGN,
-	    V_BOOK };
+	    V_BOOK, V_CALLBACK };
 
 static const struct {
 	const char *name;
@@ -38,7 +38,7 @@ static const struct {
 } verbs[] = {
 	{"list", V_LIST}, {"show", V_SHOW}, {"set", V_SET}, {"touch", V_TOUCH},
 	{"note", V_NOTE}, {"undo", V_UNDO}, {"login", V_LOGIN}, {"sync", V_SYNC},
-	{"reassign", V_REASSIGN}, {"book", V_BOOK},
+	{"reassign", V_REASSIGN}, {"book", V_BOOK}, {"callback", V_CALLBACK},
 };
 
 struct lq_cli_cmd {
@@ -52,7 +52,9 @@ struct lq_cli_cmd {
 	enum lq_status status;    /* set */
 	const char *reason;       /* set, reassign --reason */
 	const char *owner_login;  /* reassign LOGIN, book --rep LOGIN */
-	const char *at;           /* book --at TIME */
+	const char *at;           /* book, callback --at TIME */
+	bool team;                /* callback --team */
+	bool cancel;              /* callback --cancel */
 	int minutes;              /* book --minutes (30) */
 	const char *mode;         /* book --mode (phone) */
 	enum lq_touch touch;      /* touch */
@@ -111,6 +113,9 @@ void lq_cli_usage(FILE *f)
 "                      (team lead) give the lead to LOGIN, a user of your team\n"
 "  book ID --rep LOGIN --at TIME [--minutes N] [--mode phone|video|visit]\n"
 "       [--note TEXT]   book an appointment in the rep's calendar\n"
+"  callback ID --at TIME [--team] [--note TEXT] | callback ID --cancel\n"
+"                      call the lead back then (TIME in the lead's local time,\n"
+"                      such as 2027-01-05 10:00): yours, or with --team anyone's\n"
 "  login SERVER USER [--password-stdin]\n"
 "                      log in, store the token and make SERVER the default\n"
 "  sync                send the outbox, fetch the changes, and exit\n"
@@ -361,6 +366,14 @@ static int on_opt(struct lq_cli_cmd *c, const char *name, const char *value)
 		c->minutes = (int)m;
 		return 0;
 	}
+	if (strcmp(name, "team") == 0) {
+		c->team = true;
+		return 0;
+	}
+	if (strcmp(name, "cancel") == 0) {
+		c->cancel = true;
+		return 0;
+	}
 	if (strcmp(name, "mode") == 0) {
 		if (lq_appt_mode_parse(value) < 0)
 			return bad_value(opt, value, "phone, video, visit");
@@ -412,6 +425,9 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 	static const struct opt_spec book_opts[] = {
 		{"rep", true}, {"at", true}, {"minutes", true}, {"mode", true}, {"note", true},
 		{NULL, false},
+	};
+	static const struct opt_spec callback_opts[] = {
+		{"at", true}, {"team", false}, {"note", true}, {"cancel", false}, {NULL, false},
 	};
 	static const struct opt_spec login_opts[] = {{"password-stdin", false}, {NULL, false}};
 	const char *words[3] = {NULL, NULL, NULL};
@@ -523,6 +539,14 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		if (rc == 0 && (nwords != 1 || !c->owner_login || !c->at)) {
 			error_line("%s", _("book: usage: leadq book ID --rep LOGIN --at TIME "
 					   "[--minutes N] [--mode phone|video|visit] [--note TEXT]"));
+			rc = 2;
+		}
+		break;
+	case V_CALLBACK:
+		rc = scan_args(name, argc, argv, callback_opts, on_opt, c, words, 1, &nwords, false);
+		if (rc == 0 && (nwords != 1 || !c->at == !c->cancel)) {
+			error_line("%s", _("callback: usage: leadq callback ID --at TIME [--team] "
+					   "[--note TEXT], or leadq callback ID --cancel"));
 			rc = 2;
 		}
 		break;
@@ -1239,6 +1263,71 @@ static int cmd_book(struct lq_session *s, const struct lq_cli_cmd *c)
 	return 0;
 }
 
+/* TIME for a callback: RFC 3339 as is, or "YYYY-MM-DD HH:MM" (or with a
+ * T) on the wall clock of zone (the lead's; UTC when it has none). */
+static bool callback_time(const char *text, const char *zone, lq_time *out)
+{
+	struct lq_civil c;
+	struct lq_tz *tz;
+	char *err = NULL, tail;
+
+	if (lq_time_parse(text, out))
+		return true;
+	memset(&c, 0, sizeof c);
+	if (sscanf(text, "%4d-%2d-%2d%*1[ T]%2d:%2d%c", &c.year, &c.month, &c.day, &c.hour,
+		   &c.minute, &tail) != 5 || c.month < 1 || c.month > 12 || c.day < 1 ||
+	    c.day > 31 || c.hour > 23 || c.minute > 59 || c.hour < 0 || c.minute < 0)
+		return false;
+	tz = zone && *zone ? lq_os_tz_load(zone, &err) : NULL;
+	free(err);
+	if (!tz)
+		tz = lq_tz_fixed("UTC", 0);
+	if (!tz)
+		return false;
+	*out = lq_tz_from_local(tz, &c);
+	lq_tz_free(&tz);
+	return *out != LQ_TIME_NONE;
+}
+
+static int cmd_callback(struct lq_session *s, const struct lq_cli_cmd *c)
+{
+	char id[LQ_UUID_SIZE], sid[16], when[64];
+	struct lq_act_result res;
+	struct lq_lead lead;
+	lq_time at = LQ_TIME_NONE;
+	char *err = NULL;
+	int rc = resolve(s, c->id, id);
+
+	if (rc != 0)
+		return rc;
+	lq_lead_init(&lead);
+	lq_store_get_lead(s->store, id, &lead);
+	if (!c->cancel && !callback_time(c->at, lead.tz, &at)) {
+		error_line(_("callback: --at '%s': expected the lead's local time such as "
+			     "2027-01-05 10:00, or 2027-01-05T10:00:00+01:00"), c->at);
+		lq_lead_clear(&lead);
+		return 2;
+	}
+	lq_lead_clear(&lead);
+	rc = lq_store_callback(s->store, &s->act, id, at, !c->team, c->text, lq_os_now(), &res,
+			       &err);
+	if (rc != LQ_STORE_OK) {
+		rc = act_failed(s, id, rc, &res, err);
+		free(err);
+		return rc;
+	}
+	free(err);
+	if (c->cancel)
+		printf(_("%s: callback cancelled\n"), short_id(id, sid));
+	else if (c->team)
+		printf(_("%s: callback for the team at %s\n"), short_id(id, sid),
+		       local_time(s, at, when, sizeof when));
+	else
+		printf(_("%s: callback for you at %s\n"), short_id(id, sid),
+		       local_time(s, at, when, sizeof when));
+	return 0;
+}
+
 /* --- login and sync ------------------------------------------------------------ */
 
 bool lq_cli_needs_session(const struct lq_cli_cmd *c)
@@ -1479,6 +1568,7 @@ int lq_cli_exec(struct lq_session *s, const struct lq_cli_cmd *c)
 	case V_SYNC: return cmd_sync(s);
 	case V_REASSIGN: return cmd_reassign(s, c);
 	case V_BOOK: return cmd_book(s, c);
+	case V_CALLBACK: return cmd_callback(s, c);
 	case V_LOGIN:
 		break;
 	}

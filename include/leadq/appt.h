@@ -88,6 +88,23 @@ size_t lq_freebusy_slots(const struct lq_calendar *cal, lq_time from, lq_time to
 			 const struct lq_interval *busy, size_t nbusy,
 			 struct lq_interval *out, size_t max);
 
+/* A rep's free/busy over [from, to) as GET /reps/{id}/freebusy answers it
+ * (share/doc/api.md): times only, never lead details.  The codec reads and
+ * writes it (lq_freebusy_to_json, lq_freebusy_from_text); the booking screen
+ * shows it.  Strings and arrays are malloc'd; clear frees them. */
+struct lq_freebusy {
+	char rep_id[LQ_UUID_SIZE];
+	char *rep_name, *rep_tz;         /* may be NULL */
+	char *cal_tz, *cal_hours, *cal_holidays;   /* the team's calendar; may be NULL */
+	lq_time from, to;
+	int minutes;
+	struct lq_interval *busy, *free;
+	size_t nbusy, nfree;
+	bool more;                       /* more free slots than were sent */
+};
+void lq_freebusy_init(struct lq_freebusy *fb);
+void lq_freebusy_clear(struct lq_freebusy *fb);
+
 /* --- iCalendar (RFC 5545) ---------------------------------------------------- */
 
 /* One VEVENT of an appointment, with what a calendar application shows.

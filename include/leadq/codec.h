@@ -52,9 +52,19 @@ bool lq_appt_from_json(const json_t *j, struct lq_appt *out, char *err, size_t e
 bool lq_appt_from_text(const char *text, size_t len, struct lq_appt *out, char *err,
 		       size_t errsize);
 
+/* A rep's free/busy (GET /reps/{id}/freebusy; share/doc/api.md): the
+ * server writes it, the booking screen reads it.  from_text: rep.id, from,
+ * to, minutes, busy and free required; each interval {start, end} with
+ * start < end. */
+json_t *lq_freebusy_to_json(const struct lq_freebusy *fb);
+bool lq_freebusy_from_text(const char *text, size_t len, struct lq_freebusy *out, char *err,
+			   size_t errsize);
+
 /* The arguments of an op (DESIGN §7 "args") for a lead change:
  *  set_status {status, reason?, activity?}, log_touch {kind, outcome, text?,
- *  activity}, add_note {text, activity}, undo {op}.  "activity" is the id of
+ *  activity}, add_note {text, activity}, schedule_callback {callback_at
+ *  (null cancels), callback_user (a UUID, or null for the team), text?,
+ *  activity}, undo {op}.  "activity" is the id of
  *  the activity the client recorded (omitted when activity_id is NULL); the
  *  server should record its activity under that id.
  * from_args: out's reason and text point into args (valid while args
@@ -68,7 +78,8 @@ bool lq_change_from_args(const char *kind, const json_t *args, struct lq_change 
 json_t *lq_undo_args_to_json(const char *op_id);
 bool lq_undo_args_from_json(const json_t *args, char op_id[LQ_UUID_SIZE],
 			    char *err, size_t errsize);
-/* The op kind name of a change: "set_status", "log_touch", "add_note". */
+/* The op kind name of a change: "set_status", "log_touch", "add_note",
+ * "schedule_callback". */
 const char *lq_change_op_kind(enum lq_change_kind k);
 
 #endif

@@ -59,7 +59,8 @@
 	X(STATUS_CHANGE, "status_change", N_("status change")) \
 	X(ASSIGNMENT,    "assignment",    N_("assignment"))    \
 	X(ESCALATION,    "escalation",    N_("SLA escalation"))    \
-	X(APPOINTMENT,   "appointment",   N_("appointment"))
+	X(APPOINTMENT,   "appointment",   N_("appointment"))   \
+	X(CALLBACK,      "callback",      N_("callback"))
 
 enum lq_status {
 #define X(id, wire, label) LQ_STATUS_##id,
@@ -162,7 +163,12 @@ struct lq_lead {
 	lq_time first_touch_at, last_touch_at;
 	int touches, touches_required;
 	lq_time sla_first_due, sla_cadence_due, next_touch_due; /* set by lq_sla_deadlines */
-	lq_time next_appt_at;           /* earliest open appointment or callback */
+	lq_time next_appt_at;           /* earliest booked appointment; in the
+					   client's loaded set (lq_store_load_leads)
+					   also its callback when due for this user
+					   (lq_lead_due_at) */
+	lq_time callback_at;            /* a callback is asked for then (issue 5) */
+	char *callback_user;            /* its user (personal), NULL: the team's */
 	bool do_not_contact;
 	int64_t version;                /* server version; local edits do not bump it */
 	lq_time updated_at;
@@ -196,6 +202,7 @@ enum lq_change_kind {
 	LQ_CHANGE_STATUS,   /* to, reason */
 	LQ_CHANGE_TOUCH,    /* touch, outcome */
 	LQ_CHANGE_NOTE,     /* text only: the lead itself does not move */
+	LQ_CHANGE_CALLBACK, /* callback_at, callback_user: schedule (or cancel) */
 };
 
 struct lq_change {
@@ -206,6 +213,8 @@ struct lq_change {
 	enum lq_outcome outcome;
 	const char *text;           /* note, or a touch's comment; may be NULL */
 	lq_time at;
+	lq_time callback_at;        /* callback: when; LQ_TIME_NONE cancels */
+	const char *callback_user;  /* callback: personal to this user, or NULL */
 	bool by_marketing;          /* intake re-qualifying a recycled/unreachable
 				       lead to new: touches and first/last touch
 				       are reset (a new SLA cycle; the caller
@@ -222,7 +231,8 @@ struct lq_change {
 	X(CLOSED,        N_("the lead is closed"))                   \
 	X(DO_NOT_CONTACT,N_("the lead asked not to be contacted"))   \
 	X(EMPTY_NOTE,    N_("the note is empty"))                    \
-	X(NOT_UNDOABLE,  N_("the lead changed since; nothing to undo"))
+	X(NOT_UNDOABLE,  N_("the lead changed since; nothing to undo")) \
+	X(NO_MEMORY,     N_("out of memory"))
 
 enum lq_lead_error {
 #define X(id, msg) LQ_LEAD_E##id,
@@ -238,7 +248,12 @@ const char *lq_lead_error_message(enum lq_lead_error e); /* msgid */
  *          becomes working; only leads that take touches (new, working,
  *          qualified, opportunity) do, else CLOSED; calls on
  *          do-not-contact leads are refused;
- *  note:   nothing on the lead; an empty or blank text is EMPTY_NOTE.
+ *  note:   nothing on the lead; an empty or blank text is EMPTY_NOTE;
+ *  callback: sets callback_at and callback_user (a copy; NULL or "" for the
+ *          team); callback_at LQ_TIME_NONE cancels (always allowed), else
+ *          the lead must take touches (CLOSED) and may be called
+ *          (DO_NOT_CONTACT).  The callback is not part of lq_lead_state:
+ *          a call answers it without changing it (lq_lead_callback_pending).
  * reasons NULL means the defaults; before may be NULL.
  * Saves the state before the change in *before (for undo).  The lead is left
  * untouched on error.  SLA deadlines are not recomputed here: the caller
@@ -250,6 +265,23 @@ enum lq_lead_error lq_lead_apply(struct lq_lead *lead, const struct lq_reasons *
  * state the change left (after), else LQ_LEAD_ENOT_UNDOABLE. */
 enum lq_lead_error lq_lead_undo(struct lq_lead *lead, const struct lq_lead_state *before,
 				const struct lq_lead_state *after);
+
+/* A callback is due (to be made) while it is set and no touch was logged
+ * since LQ_CALLBACK_WINDOW before it: the call answers it, and undoing the
+ * call brings it back.  Due for viewer when it is the team's or viewer's
+ * own (viewer NULL: anyone's). */
+#define LQ_CALLBACK_WINDOW (15 * LQ_MINUTE)
+bool lq_lead_callback_pending(const struct lq_lead *l);
+/* The time the lead asks viewer to act: the earlier of next_appt_at and a
+ * pending callback due for viewer; LQ_TIME_NONE when neither. */
+lq_time lq_lead_due_at(const struct lq_lead *l, const char *viewer);
+
+/* The subject of a callback activity, for machines and screens alike:
+ * "2026-11-25T09:00:00Z personal" or "… team"; "cancelled" when at is
+ * LQ_TIME_NONE.  Parse gives at (LQ_TIME_NONE when cancelled) and whether
+ * it is personal; false on another text. */
+void lq_callback_subject(char *buf, size_t size, lq_time at, const char *user);
+bool lq_callback_subject_parse(const char *subject, lq_time *at, bool *personal);
 
 /* An activity in a lead's timeline (marketing behaviour or sales action). */
 struct lq_activity {

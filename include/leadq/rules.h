@@ -56,7 +56,8 @@
 #define LQ_ROUTE_MODE_LIST(X) \
 	X(DIRECT,         "direct")         \
 	X(ROUND_ROBIN,    "round_robin")    \
-	X(SINGLE_CONTACT, "single_contact")
+	X(SINGLE_CONTACT, "single_contact") \
+	X(TELEQUAL,       "telequal")
 
 enum lq_route_mode {
 #define X(id, wire) LQ_ROUTE_##id,
@@ -162,7 +163,8 @@ int lq_route_pick_rep(const struct lq_route_rep *reps, size_t n);
 	X(ROUND_ROBIN,    "round_robin",    N_("round-robin"))               \
 	X(SINGLE_CONTACT, "single_contact", N_("single point of contact"))   \
 	X(NO_ROOM,        "no_room",        N_("no rep has room: unassigned")) \
-	X(NO_RULE,        "no_rule",        N_("no rule matched: to the team lead"))
+	X(NO_RULE,        "no_rule",        N_("no rule matched: to the team lead")) \
+	X(TELEQUAL,       "telequal",       N_("to the telequalification pool"))
 
 enum lq_route_how {
 #define X(id, wire, label) LQ_HOW_##id,

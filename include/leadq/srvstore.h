@@ -101,6 +101,10 @@ enum lq_store_rc lq_srv_user_routed(struct lq_srv_store *s, const char *user_id)
 typedef int (*lq_srv_id_cb)(void *ctx, const char *id);
 enum lq_store_rc lq_srv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
 				lq_srv_id_cb cb, void *ctx);
+/* Leads with a personal callback not yet made whose time is at or before
+ * `before` (now less the release delay), oldest first, at most limit. */
+enum lq_store_rc lq_srv_callbacks_due(struct lq_srv_store *s, lq_time before, int limit,
+				      lq_srv_id_cb cb, void *ctx);
 /* Records the sweep's action on a lead's deadline, in the caller's
  * transaction: *claimed false when one was recorded already (another sweep
  * was first; the caller then does nothing). */
@@ -248,8 +252,9 @@ struct lq_srv_scope {
 	const char *user_id;
 	const char *team_id;            /* NULL when in no team */
 };
-/* Whether a lead owned by owner_id in team_id is in the scope: a rep or a
- * telequal agent their own leads, a team lead their team's, admin all. */
+/* Whether a lead owned by owner_id in team_id is in the scope: a rep their
+ * own leads; a telequal agent their own and their team's pool (its leads
+ * without an owner); a team lead their team's; admin all. */
 bool lq_srv_scope_sees_lead(const struct lq_srv_scope *sc, const char *owner_id,
 			    const char *team_id);
 /* Whether a user or team row (team_id the user's team or the team itself,

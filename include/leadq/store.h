@@ -160,6 +160,30 @@ enum lq_store_rc lq_store_book(struct lq_store *s, const char *lead_id, const ch
 			       const char *notes, lq_time now, struct lq_act_result *res,
 			       char **err);
 
+/* A callback (issue 5): the lead is to be called at `at` (the caller turns
+ * the lead's local time into UTC), by the actor alone (personal) or by
+ * anyone who works the lead (team; a personal one overdue by the server's
+ * release delay becomes a team one).  at LQ_TIME_NONE cancels the lead's
+ * callback.  One transaction: the lead's callback_at/callback_user set
+ * (lq_lead_apply with LQ_CHANGE_CALLBACK), an activity, an op
+ * "schedule_callback" queued, not held.  A call logged after the callback
+ * fell due answers it (lq_lead_callback_due). */
+enum lq_store_rc lq_store_callback(struct lq_store *s, const struct lq_act_ctx *ctx,
+				   const char *lead_id, lq_time at, bool personal,
+				   const char *note, lq_time now, struct lq_act_result *res,
+				   char **err);
+
+/* The cached appointments overlapping [from, to) (LQ_TIME_NONE: no bound),
+ * by start then id: rep_id and lead_id NULL for any.  Bookings this client
+ * made that the server has not answered yet are there with status
+ * pending; one the server refused is gone (its op is in the conflicts).
+ * Cancelled ones are included (status cancelled).  cb's strings live
+ * during the call; a non-zero return stops. */
+typedef int (*lq_appt_cb)(void *ctx, const struct lq_appt *a);
+enum lq_store_rc lq_store_each_appointment(struct lq_store *s, const char *rep_id,
+					   const char *lead_id, lq_time from, lq_time to,
+					   lq_appt_cb cb, void *ctx);
+
 /* Outbox.  States: pending (held or due), sent, applied, duplicate,
  * conflict, rejected, cancelled. */
 struct lq_outbox_op {

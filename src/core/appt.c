@@ -92,6 +92,26 @@ void lq_appt_clear(struct lq_appt *a)
 	lq_appt_init(a);
 }
 
+void lq_freebusy_init(struct lq_freebusy *fb)
+{
+	memset(fb, 0, sizeof(*fb));
+	fb->from = fb->to = LQ_TIME_NONE;
+}
+
+void lq_freebusy_clear(struct lq_freebusy *fb)
+{
+	if (!fb)
+		return;
+	lq_free(fb->rep_name);
+	lq_free(fb->rep_tz);
+	lq_free(fb->cal_tz);
+	lq_free(fb->cal_hours);
+	lq_free(fb->cal_holidays);
+	lq_free(fb->busy);
+	lq_free(fb->free);
+	lq_freebusy_init(fb);
+}
+
 /* ---- overlaps --------------------------------------------------------- */
 
 /* An interval that holds time; "no time" bounds make it hold none. */

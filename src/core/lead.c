@@ -367,6 +367,7 @@ void lq_lead_init(struct lq_lead *l)
 	l->sla_cadence_due = LQ_TIME_NONE;
 	l->next_touch_due = LQ_TIME_NONE;
 	l->next_appt_at = LQ_TIME_NONE;
+	l->callback_at = LQ_TIME_NONE;
 	l->updated_at = LQ_TIME_NONE;
 }
 
@@ -375,7 +376,7 @@ void lq_lead_clear(struct lq_lead *l)
 	char **fields[] = {
 		&l->external_id, &l->name, &l->title, &l->company, &l->email, &l->phone,
 		&l->country, &l->region, &l->city, &l->postal_code, &l->industry, &l->tz,
-		&l->source, &l->campaign, &l->owner_id, &l->team_id,
+		&l->source, &l->campaign, &l->owner_id, &l->team_id, &l->callback_user,
 	};
 	size_t i;
 
@@ -557,6 +558,28 @@ static enum lq_lead_error check_touch(const struct lq_lead *lead, const struct l
 	return LQ_LEAD_EOK;
 }
 
+/* Schedules (or with callback_at NONE cancels) the lead's one callback. */
+static enum lq_lead_error apply_callback(struct lq_lead *lead, const struct lq_change *c)
+{
+	char *user = NULL;
+
+	if (c->callback_at != LQ_TIME_NONE) {
+		if (!lq_status_takes_touches(lead->status))
+			return LQ_LEAD_ECLOSED;
+		if (lead->do_not_contact)
+			return LQ_LEAD_EDO_NOT_CONTACT;
+		if (c->callback_user && c->callback_user[0]) {
+			user = lq_strdup(c->callback_user);
+			if (!user)
+				return LQ_LEAD_ENO_MEMORY;
+		}
+	}
+	lq_free(lead->callback_user);
+	lead->callback_user = user;
+	lead->callback_at = c->callback_at;
+	return LQ_LEAD_EOK;
+}
+
 enum lq_lead_error lq_lead_apply(struct lq_lead *lead, const struct lq_reasons *reasons,
 				 const struct lq_change *change, struct lq_lead_state *before)
 {
@@ -594,8 +617,31 @@ enum lq_lead_error lq_lead_apply(struct lq_lead *lead, const struct lq_reasons *
 		return LQ_LEAD_EOK;
 	case LQ_CHANGE_NOTE:
 		return blank(change->text) ? LQ_LEAD_EEMPTY_NOTE : LQ_LEAD_EOK;
+	case LQ_CHANGE_CALLBACK:
+		return apply_callback(lead, change);
 	}
 	return LQ_LEAD_EBAD_STATUS;
+}
+
+bool lq_lead_callback_pending(const struct lq_lead *l)
+{
+	if (l->callback_at == LQ_TIME_NONE)
+		return false;
+	/* A touch from shortly before the callback on answers it. */
+	return l->last_touch_at == LQ_TIME_NONE ||
+	       l->last_touch_at < l->callback_at - LQ_CALLBACK_WINDOW;
+}
+
+lq_time lq_lead_due_at(const struct lq_lead *l, const char *viewer)
+{
+	lq_time due = l->next_appt_at;
+
+	if (lq_lead_callback_pending(l) &&
+	    (!l->callback_user || !l->callback_user[0] || !viewer ||
+	     strcmp(l->callback_user, viewer) == 0) &&
+	    (due == LQ_TIME_NONE || l->callback_at < due))
+		due = l->callback_at;
+	return due;
 }
 
 enum lq_lead_error lq_lead_undo(struct lq_lead *lead, const struct lq_lead_state *before,
@@ -633,4 +679,44 @@ void lq_activity_clear(struct lq_activity *a)
 	lq_free(a->detail);
 	lq_free(a->campaign);
 	lq_activity_init(a);
+}
+
+void lq_callback_subject(char *buf, size_t size, lq_time at, const char *user)
+{
+	char when[LQ_RFC3339_SIZE];
+
+	if (at == LQ_TIME_NONE)
+		snprintf(buf, size, "cancelled");
+	else
+		snprintf(buf, size, "%s %s", lq_time_format(at, 0, when),
+			 user && user[0] ? "personal" : "team");
+}
+
+bool lq_callback_subject_parse(const char *subject, lq_time *at, bool *personal)
+{
+	char when[LQ_RFC3339_SIZE];
+	const char *space;
+	size_t n;
+
+	*at = LQ_TIME_NONE;
+	*personal = false;
+	if (!subject)
+		return false;
+	if (strcmp(subject, "cancelled") == 0)
+		return true;
+	space = strchr(subject, ' ');
+	if (!space)
+		return false;
+	n = (size_t)(space - subject);
+	if (n >= sizeof when)
+		return false;
+	memcpy(when, subject, n);
+	when[n] = '\0';
+	if (!lq_time_parse(when, at))
+		return false;
+	if (strcmp(space + 1, "personal") == 0)
+		*personal = true;
+	else if (strcmp(space + 1, "team") != 0)
+		return false;
+	return true;
 }

@@ -954,7 +954,7 @@ static int emit_users(struct gen *g)
 	if (!rc)
 		rc = emit_user(g, "marta", "Marta Ibáñez", LQ_ROLE_LEAD, 0, 0, NULL);
 	if (!rc)
-		rc = emit_user(g, "tq", "Tomás Quintero", LQ_ROLE_TELEQUAL, -1, 0, NULL);
+		rc = emit_user(g, "tq", "Tomás Quintero", LQ_ROLE_TELEQUAL, 0, 0, NULL);
 	if (rc)
 		return rc;
 
@@ -1446,6 +1446,19 @@ static const enum lq_status status_pick[] = {
 };
 static const int status_weight[] = { 330, 340, 80, 60, 30, 50, 50, 35, 25 };
 
+/* The telequalification pool of the first team (issue 5): the last leads of
+ * a seed of 100 or more, new and unowned, for the demo agent "tq".  Last,
+ * so that the leads before them are the same as without a pool. */
+#define POOL_MAX 40
+static bool in_pool(const struct gen *g, int index)
+{
+	int pool = g->o->leads >= 100 ? g->o->leads / 25 : 0;
+
+	if (pool > POOL_MAX)
+		pool = POOL_MAX;
+	return index >= g->o->leads - pool;
+}
+
 static void make_timeline(struct gen *g, int index, const struct team_rec *tr)
 {
 	struct rng *r = &g->rng;
@@ -1457,6 +1470,8 @@ static void make_timeline(struct gen *g, int index, const struct team_rec *tr)
 	/* The demo rep's first leads carry appointments: the top of her queue. */
 	if (index < 3)
 		st = index == 1 ? LQ_STATUS_NEW : LQ_STATUS_WORKING;
+	else if (in_pool(g, index))
+		st = LQ_STATUS_NEW;
 	else
 		st = status_pick[rng_weighted(r, status_weight, NELEM(status_weight))];
 	l->status = st;
@@ -1615,11 +1630,13 @@ static int lead_activities(struct gen *g, const struct rep *owner, enum source s
 		if (rc)
 			return rc;
 	}
-	rc = send_act(g, LQ_ACT_ASSIGNMENT, mql, "system", owner->name,
-		      g->teams[owner->team].name, NULL, 0, -1);
+	/* A pool lead is the first team's, with no owner yet. */
+	rc = send_act(g, LQ_ACT_ASSIGNMENT, mql, "system",
+		      owner ? owner->name : g->teams[0].name,
+		      g->teams[owner ? owner->team : 0].name, NULL, 0, -1);
 	if (rc)
 		return rc;
-	for (int i = 0; i < g->ntouches; i++) {
+	for (int i = 0; owner && i < g->ntouches; i++) {
 		const struct touch *t = &g->touches[i];
 		enum lq_activity_kind kind = t->kind == LQ_TOUCH_EMAIL ? LQ_ACT_EMAIL :
 					     t->kind == LQ_TOUCH_MEETING ? LQ_ACT_MEETING :
@@ -1634,7 +1651,7 @@ static int lead_activities(struct gen *g, const struct rep *owner, enum source s
 		if (rc)
 			return rc;
 	}
-	for (int i = 0; i < g->nchanges; i++) {
+	for (int i = 0; owner && i < g->nchanges; i++) {
 		const struct change *c = &g->changes[i];
 
 		snprintf(arrow, sizeof(arrow), "%s → %s", lq_status_wire(c->from),
@@ -1651,7 +1668,8 @@ static int one_lead(struct gen *g, int index)
 {
 	struct rng *r = &g->rng;
 	struct lq_lead *l = &g->lead;
-	int owner_ix = index < 3 ? 0 : pick_owner(g);
+	bool pool = index >= 3 && in_pool(g, index);
+	int owner_ix = index < 3 || pool ? 0 : pick_owner(g);
 	const struct rep *owner = &g->reps[owner_ix];
 	const struct team_rec *tr = &g->teams[owner->team];
 	enum source src;
@@ -1663,7 +1681,7 @@ static int one_lead(struct gen *g, int index)
 	l->external_id = g->b_ext;
 	memcpy(g->b_owner, owner->id, LQ_UUID_SIZE);
 	memcpy(g->b_team, tr->id, LQ_UUID_SIZE);
-	l->owner_id = g->b_owner;
+	l->owner_id = pool ? NULL : g->b_owner;
 	l->team_id = g->b_team;
 	make_identity(g, &tmpls[tr->tmpl]);
 	make_score(g);
@@ -1679,7 +1697,7 @@ static int one_lead(struct gen *g, int index)
 		if (rc)
 			return rc;
 	}
-	return lead_activities(g, owner, src);
+	return lead_activities(g, pool ? NULL : owner, src);
 }
 
 /* ---- the run ---------------------------------------------------------------------- */

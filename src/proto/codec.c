@@ -93,6 +93,8 @@ json_t *lq_lead_to_json(const struct lq_lead *l)
 	     put(o, "sla_cadence_due", jtime(l->sla_cadence_due)) &&
 	     put(o, "next_touch_due", jtime(l->next_touch_due)) &&
 	     put(o, "next_appt_at", jtime(l->next_appt_at)) &&
+	     put(o, "callback_at", jtime(l->callback_at)) &&
+	     put(o, "callback_user", jstr(l->callback_user)) &&
 	     put(o, "do_not_contact", json_boolean(l->do_not_contact)) &&
 	     put(o, "version", json_integer(l->version)) &&
 	     put(o, "updated_at", jtime(l->updated_at));
@@ -533,6 +535,8 @@ static bool lead_fields(struct reader *r, struct lq_lead *l)
 	    !get_time(r, "sla_cadence_due", &l->sla_cadence_due) ||
 	    !get_time(r, "next_touch_due", &l->next_touch_due) ||
 	    !get_time(r, "next_appt_at", &l->next_appt_at) ||
+	    !get_time(r, "callback_at", &l->callback_at) ||
+	    !get_str(r, "callback_user", &l->callback_user) ||
 	    !get_bool(r, "do_not_contact", &l->do_not_contact) ||
 	    !get_i64(r, "version", &version, 0, INT64_MAX) ||
 	    !get_time(r, "updated_at", &l->updated_at))
@@ -759,6 +763,8 @@ const char *lq_change_op_kind(enum lq_change_kind k)
 		return "log_touch";
 	case LQ_CHANGE_NOTE:
 		return "add_note";
+	case LQ_CHANGE_CALLBACK:
+		return "schedule_callback";
 	}
 	return NULL;
 }
@@ -782,6 +788,12 @@ json_t *lq_change_args_to_json(const struct lq_change *c, const char *activity_i
 		break;
 	case LQ_CHANGE_NOTE:
 		ok = ok && put(o, "text", json_string(c->text ? c->text : ""));
+		break;
+	case LQ_CHANGE_CALLBACK:
+		ok = ok && put(o, "callback_at", jtime(c->callback_at)) &&
+		     put(o, "callback_user", jstr(c->callback_user));
+		if (ok && c->text)
+			ok = put(o, "text", json_string(c->text));
 		break;
 	default:
 		ok = false;
@@ -823,6 +835,17 @@ static bool change_args(struct reader *r, const char *kind, struct lq_change *ou
 			return false;
 		out->touch = (enum lq_touch)v;
 		out->outcome = (enum lq_outcome)outcome;
+	} else if (strcmp(kind, "schedule_callback") == 0) {
+		char user[LQ_UUID_SIZE];
+
+		out->kind = LQ_CHANGE_CALLBACK;
+		if (!get_time(r, "callback_at", &out->callback_at) ||
+		    !get_uuid(r, "callback_user", user, false) ||
+		    !peek_str(r, "text", &out->text))
+			return false;
+		/* Borrowed from the tree, as the other strings are. */
+		if (user[0] && !peek_str(r, "callback_user", &out->callback_user))
+			return false;
 	} else {
 		out->kind = LQ_CHANGE_NOTE;
 		if (!need_str(r, "text", &out->text))
@@ -840,8 +863,9 @@ bool lq_change_from_args(const char *kind, const json_t *args, struct lq_change 
 	memset(out, 0, sizeof *out);
 	out->at = LQ_TIME_NONE;
 	out->outcome = LQ_OUTCOME_CONNECTED;
+	out->callback_at = LQ_TIME_NONE;
 	if (!kind || (strcmp(kind, "set_status") != 0 && strcmp(kind, "log_touch") != 0 &&
-		      strcmp(kind, "add_note") != 0)) {
+		      strcmp(kind, "add_note") != 0 && strcmp(kind, "schedule_callback") != 0)) {
 		if (err && errsize)
 			snprintf(err, errsize, "op: %.40s is not a lead change", kind ? kind : "(null)");
 		return false;
@@ -871,5 +895,143 @@ bool lq_undo_args_from_json(const json_t *args, char op_id[LQ_UUID_SIZE],
 	op_id[0] = '\0';
 	ok = begin(&r, args, "undo", err, errsize) && get_uuid(&r, "op", op_id, true);
 	reader_clear(&r);
+	return ok;
+}
+
+/* --- free/busy ------------------------------------------------------------- */
+
+static json_t *intervals_to_json(const struct lq_interval *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		json_t *o = json_object();
+
+		if (!o || !put(o, "start", jtime(v[i].start)) || !put(o, "end", jtime(v[i].end)) ||
+		    json_array_append_new(a, o) != 0) {
+			json_decref(o);
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *lq_freebusy_to_json(const struct lq_freebusy *fb)
+{
+	json_t *o = json_object(), *rep = json_object(), *cal = json_object();
+	bool ok = o && rep && cal &&
+		  put(rep, "id", json_string(fb->rep_id)) &&
+		  put(rep, "name", jstr(fb->rep_name)) &&
+		  put(rep, "tz", jstr(fb->rep_tz)) &&
+		  put(cal, "tz", jstr(fb->cal_tz)) &&
+		  put(cal, "hours", jstr(fb->cal_hours)) &&
+		  put(cal, "holidays", jstr(fb->cal_holidays));
+
+	if (ok) {
+		ok = put(o, "rep", rep) && put(o, "calendar", cal);
+		rep = cal = NULL;   /* consumed by put() */
+	}
+	ok = ok && put(o, "from", jtime(fb->from)) && put(o, "to", jtime(fb->to)) &&
+	     put(o, "minutes", json_integer(fb->minutes)) &&
+	     put(o, "busy", intervals_to_json(fb->busy, fb->nbusy)) &&
+	     put(o, "free", intervals_to_json(fb->free, fb->nfree)) &&
+	     put(o, "more", json_boolean(fb->more));
+	json_decref(rep);
+	json_decref(cal);
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+/* {start, end} objects, start < end, into a malloc'd array. */
+static bool intervals_read(struct reader *r, const char *key, struct lq_interval **out,
+			   size_t *n)
+{
+	const struct lq_jval *v = field(r, key);
+	json_t *a = v ? (json_t *)v->node : NULL;
+	size_t i, count;
+
+	if (!v || v->type != LQ_JARRAY || !a)
+		return failf(r, key, "expected an array");
+	count = json_array_size(a);
+	*out = count ? lq_calloc(count, sizeof **out) : NULL;
+	if (count && !*out)
+		return failf(r, key, "out of memory");
+	for (i = 0; i < count; i++) {
+		struct reader item;
+		lq_time start = LQ_TIME_NONE, end = LQ_TIME_NONE;
+		bool ok = begin(&item, json_array_get(a, i), "interval", r->err, r->errsize) &&
+			  get_time(&item, "start", &start) && get_time(&item, "end", &end);
+
+		reader_clear(&item);
+		if (!ok)
+			return false;
+		if (start == LQ_TIME_NONE || end == LQ_TIME_NONE || start >= end)
+			return failf(r, key, "item %zu: expected start before end", i);
+		(*out)[i].start = start;
+		(*out)[i].end = end;
+	}
+	*n = count;
+	return true;
+}
+
+static bool freebusy_fields(struct reader *r, struct lq_freebusy *fb)
+{
+	const struct lq_jval *rep = field(r, "rep"), *cal = field(r, "calendar");
+	struct reader sub;
+	int minutes = 0;
+	bool ok;
+
+	if (!rep || rep->type != LQ_JOBJECT)
+		return failf(r, "rep", "expected an object");
+	ok = begin_nested(&sub, rep, "freebusy.rep", r->err, r->errsize) &&
+	     get_uuid(&sub, "id", fb->rep_id, true) && get_str(&sub, "name", &fb->rep_name) &&
+	     get_str(&sub, "tz", &fb->rep_tz);
+	reader_clear(&sub);
+	if (!ok)
+		return false;
+	if (cal && cal->type != LQ_JOBJECT)
+		return failf(r, "calendar", "expected an object");
+	if (cal) {
+		ok = begin_nested(&sub, cal, "freebusy.calendar", r->err, r->errsize) &&
+		     get_str(&sub, "tz", &fb->cal_tz) && get_str(&sub, "hours", &fb->cal_hours) &&
+		     get_str(&sub, "holidays", &fb->cal_holidays);
+		reader_clear(&sub);
+		if (!ok)
+			return false;
+	}
+	if (!get_time(r, "from", &fb->from) || !get_time(r, "to", &fb->to) ||
+	    !get_int(r, "minutes", &minutes, 1, 1440) || !get_bool(r, "more", &fb->more))
+		return false;
+	if (fb->from == LQ_TIME_NONE || fb->to == LQ_TIME_NONE || fb->from >= fb->to)
+		return failf(r, "to", "expected from before to");
+	if (minutes == 0)
+		return failf(r, "minutes", "missing");
+	fb->minutes = minutes;
+	return intervals_read(r, "busy", &fb->busy, &fb->nbusy) &&
+	       intervals_read(r, "free", &fb->free, &fb->nfree);
+}
+
+bool lq_freebusy_from_text(const char *text, size_t len, struct lq_freebusy *out, char *err,
+			   size_t errsize)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	struct reader r;
+	bool ok;
+
+	lq_freebusy_init(out);
+	if (!j) {
+		if (err && errsize)
+			snprintf(err, errsize, "freebusy: %s", jerr.text);
+		return false;
+	}
+	ok = begin(&r, j, "freebusy", err, errsize) && freebusy_fields(&r, out);
+	reader_clear(&r);
+	json_decref(j);
+	if (!ok)
+		lq_freebusy_clear(out);
 	return ok;
 }

@@ -291,9 +291,30 @@ static int exec_init(struct opts *o)
 	return SRV_EXIT_OK;
 }
 
+/* --callback-release MINUTES (1..10080): how long a personal callback may
+ * be overdue before the team may make it.  *out stays 0 when absent. */
+static bool callback_release_opt(struct opts *o, lq_time *out)
+{
+	const char *text = opt(o, "callback-release");
+	char *end;
+	unsigned long v;
+
+	*out = 0;
+	if (!text)
+		return true;
+	v = strtoul(text, &end, 10);
+	if (*end || end == text || v < 1 || v > 10080) {
+		usage_error(_("--callback-release '%s': expected minutes, 1..10080"), text);
+		return false;
+	}
+	*out = (lq_time)v * LQ_MINUTE;
+	return true;
+}
+
 static int exec_serve(struct opts *o)
 {
-	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90, 60, NULL, NULL };
+	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90, 60, 0, NULL,
+				     NULL };
 	const char *listen = opt(o, "listen") ? opt(o, "listen") : o->listen;
 	const char *max_body = opt(o, "max-body") ? opt(o, "max-body") : o->max_body;
 	const char *conns = opt(o, "max-connections");
@@ -330,6 +351,8 @@ static int exec_serve(struct opts *o)
 					   sweep);
 		so.sweep_interval_s = (unsigned)v;
 	}
+	if (!callback_release_opt(o, &so.callback_release))
+		return SRV_EXIT_USAGE;
 	return srv_serve(&so);
 }
 
@@ -341,15 +364,21 @@ static int exec_sweep(struct opts *o)
 	lq_time now = lq_os_now();
 	int rc;
 
+	lq_time release;
+
 	if (when && !lq_time_parse(when, &now))
 		return usage_error(_("--now '%s': expected an RFC 3339 time"), when);
+	if (!callback_release_opt(o, &release))
+		return SRV_EXIT_USAGE;
 	S = state(o);
 	if (!S)
 		return SRV_EXIT_FAIL;
+	if (release > 0)
+		S->callback_release = release;
 	rc = srv_sweep(S, now, &n) == 0 ? SRV_EXIT_OK : SRV_EXIT_FAIL;
 	/* Read by scripts: the counts, never translated. */
-	printf("breach_notified %d\nbreach_reassigned %d\nexpired %d\n", n.breaches_notified,
-	       n.breaches_reassigned, n.expired);
+	printf("breach_notified %d\nbreach_reassigned %d\nexpired %d\ncallback_released %d\n",
+	       n.breaches_notified, n.breaches_reassigned, n.expired, n.callbacks_released);
 	srv_state_close(S);
 	return rc;
 }
@@ -1110,10 +1139,12 @@ out:
 
 static const struct cmd cmds[] = {
 	{ "serve", "[--listen ADDR:PORT] [--max-body BYTES] [--max-connections N] "
-	  "[--sweep-interval SECONDS] [--smtp-url URL --smtp-from ADDRESS]",
-	  "listen:,max-body:,max-connections:,sweep-interval:,smtp-url:,smtp-from:", 0,
-	  exec_serve },
-	{ "sweep", "[--now TIME]", "now:", 0, exec_sweep },
+	  "[--sweep-interval SECONDS] [--callback-release MINUTES] "
+	  "[--smtp-url URL --smtp-from ADDRESS]",
+	  "listen:,max-body:,max-connections:,sweep-interval:,callback-release:,smtp-url:,"
+	  "smtp-from:", 0, exec_serve },
+	{ "sweep", "[--now TIME] [--callback-release MINUTES]", "now:,callback-release:", 0,
+	  exec_sweep },
 	{ "init", "", "", 0, exec_init },
 	{ "user add", "LOGIN --name NAME --role rep|lead|telequal|admin [--team TEAM] "
 	  "[--tz ZONE] [--password-stdin]", "name:,role:,team:,tz:,password-stdin", 1,

@@ -438,6 +438,7 @@ static bool op_kind_known(const char *kind)
 {
 	static const char *const kinds[] = { "set_status", "log_touch", "add_note", "undo",
 					     "reassign", "book_appointment", "cancel_appointment",
+					     "schedule_callback",
 					     NULL };
 	int i;
 
@@ -629,14 +630,12 @@ out:
 struct busy_list {
 	struct lq_interval *v;
 	size_t n, cap;
-	json_t *json;
 	bool nomem;
 };
 
 static int busy_collect(void *ctx, const struct lq_appt *a)
 {
 	struct busy_list *b = ctx;
-	char s[LQ_RFC3339_SIZE], e[LQ_RFC3339_SIZE];
 
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
@@ -649,16 +648,10 @@ static int busy_collect(void *ctx, const struct lq_appt *a)
 		b->v = grown;
 		b->cap = cap;
 	}
+	/* Free/busy only: no lead, no notes. */
 	b->v[b->n].start = a->start;
 	b->v[b->n].end = a->end;
 	b->n++;
-	/* Free/busy only: no lead, no notes. */
-	if (json_array_append_new(b->json, json_pack("{s:s, s:s}", "start",
-				  lq_time_format(a->start, 0, s), "end",
-				  lq_time_format(a->end, 0, e))) != 0) {
-		b->nomem = true;
-		return 1;
-	}
 	return 0;
 }
 
@@ -671,16 +664,15 @@ void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	const char *minutes_text = srv_query(q, "minutes");
 	lq_time now = lq_os_now(), from = now, to;
 	long minutes = 30;
-	struct busy_list busy = { NULL, 0, 0, json_array(), false };
+	struct busy_list busy = { NULL, 0, 0, false };
 	struct lq_interval slots[FREEBUSY_SLOTS_MAX];
+	struct lq_freebusy fb;
 	struct lq_calendar cal;
 	struct lq_sla_policy policy;
 	struct lq_user rep;
 	struct lq_team team;
-	json_t *free_list = NULL;
 	enum lq_store_rc rc;
 	size_t nslots;
-	char s[LQ_RFC3339_SIZE], e[LQ_RFC3339_SIZE];
 
 	lq_user_init(&rep);
 	lq_team_init(&team);
@@ -700,10 +692,6 @@ void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	}
 	if (minutes_text && !parse_int(minutes_text, 5, 480, &minutes)) {
 		srv_error(r, 400, "bad_request", "minutes: expected 5..480");
-		goto out;
-	}
-	if (!busy.json) {
-		srv_error(r, 503, "unavailable", "out of memory");
 		goto out;
 	}
 	pthread_mutex_lock(&S->db_lock);
@@ -730,29 +718,82 @@ void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	}
 	nslots = lq_freebusy_slots(&cal, from, to, (int)minutes, 30, now, busy.v, busy.n, slots,
 				   FREEBUSY_SLOTS_MAX);
-	free_list = json_array();
-	for (size_t i = 0; free_list && i < nslots && i < FREEBUSY_SLOTS_MAX; i++)
-		json_array_append_new(free_list, json_pack("{s:s, s:s}", "start",
-				      lq_time_format(slots[i].start, 0, s), "end",
-				      lq_time_format(slots[i].end, 0, e)));
-	r->body = json_pack("{s:{s:s, s:s?, s:s?}, s:{s:s?, s:s?, s:s?}, s:s, s:s, s:I, s:o, s:o, s:b}",
-			    "rep", "id", rep.id, "name", rep.name, "tz", rep.tz,
-			    "calendar", "tz", team.tz, "hours", team.hours, "holidays", team.holidays,
-			    "from", lq_time_format(from, 0, s), "to", lq_time_format(to, 0, e),
-			    "minutes", (json_int_t)minutes, "busy", busy.json,
-			    "free", free_list ? free_list : json_array(),
-			    "more", nslots > FREEBUSY_SLOTS_MAX);
-	busy.json = NULL;
+	/* The answer borrows the rows' strings: not cleared. */
+	lq_freebusy_init(&fb);
+	memcpy(fb.rep_id, rep.id, LQ_UUID_SIZE);
+	fb.rep_name = rep.name;
+	fb.rep_tz = rep.tz;
+	fb.cal_tz = team.tz;
+	fb.cal_hours = team.hours;
+	fb.cal_holidays = team.holidays;
+	fb.from = from;
+	fb.to = to;
+	fb.minutes = (int)minutes;
+	fb.busy = busy.v;
+	fb.nbusy = busy.n;
+	fb.free = slots;
+	fb.nfree = nslots < FREEBUSY_SLOTS_MAX ? nslots : FREEBUSY_SLOTS_MAX;
+	fb.more = nslots > FREEBUSY_SLOTS_MAX;
+	r->body = lq_freebusy_to_json(&fb);
 	if (!r->body) {
 		srv_error(r, 503, "unavailable", "out of memory");
 		goto out;
 	}
 	r->status = 200;
 out:
-	json_decref(busy.json);
 	lq_free(busy.v);
 	lq_user_clear(&rep);
 	lq_team_clear(&team);
+}
+
+/* --- GET /leads/{id}/proposal ------------------------------------------------------ */
+
+void srv_api_proposal(struct srv *S, struct srv_req *q, struct srv_resp *r)
+{
+	struct lq_srv_lead_head head;
+	struct lq_srv_team_rules tr;
+	struct lq_user rep;
+	enum lq_store_rc rc;
+	const char *how = "round_robin";
+	bool found = false;
+
+	lq_user_init(&rep);
+	pthread_mutex_lock(&S->db_lock);
+	rc = lq_uuid_valid(q->path_id) ? lq_srv_lead_head(S->db, q->path_id, &head, NULL)
+				       : LQ_STORE_NOTFOUND;
+	/* Only for whom the lead is in view; otherwise as if it did not exist. */
+	if (rc == LQ_STORE_OK && (!lq_srv_scope_sees_lead(&q->caller.scope, head.owner_id,
+							  head.team_id) || !head.team_id[0]))
+		rc = LQ_STORE_NOTFOUND;
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_team_rules_get(S->db, head.team_id, &tr);
+	if (rc == LQ_STORE_OK && tr.routing == LQ_ROUTE_SINGLE_CONTACT && tr.dispatcher_id[0]) {
+		rc = lq_srv_user_get(S->db, tr.dispatcher_id, false, &rep, NULL, NULL);
+		found = rc == LQ_STORE_OK && rep.active;
+		how = "single_contact";
+		if (!found) {
+			lq_user_clear(&rep);
+			rc = rc == LQ_STORE_NOTFOUND ? LQ_STORE_OK : rc;
+		}
+	}
+	if (rc == LQ_STORE_OK && !found) {
+		how = "round_robin";
+		rc = srv_pick_rep(S, head.team_id, NULL, true, &rep, &found);
+	}
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc == LQ_STORE_NOTFOUND)
+		srv_error(r, 404, "not_found", "no such lead");
+	else if (rc != LQ_STORE_OK)
+		srv_error(r, 503, "unavailable", "the database is busy or out of memory");
+	else if (!found)
+		srv_error(r, 404, "no_rep", "no rep of the lead's team has room");
+	else if (!(r->body = json_pack("{s:{s:s, s:s?, s:s?, s:s?}, s:s}", "rep", "id", rep.id,
+				       "login", rep.login, "name", rep.name, "tz", rep.tz,
+				       "how", how)))
+		srv_error(r, 503, "unavailable", "out of memory");
+	else
+		r->status = 200;
+	lq_user_clear(&rep);
 }
 
 /* --- iCalendar: GET /reps/{id}/calendar.ics?token=, GET /appointments/{id}.ics --- */

@@ -36,6 +36,7 @@ static const struct route {
 	{ "POST", "/api/v1/ops", AUTH_TOKEN, srv_api_ops },
 	{ "POST", "/api/v1/leads", AUTH_KEY, srv_api_leads },
 	{ "GET", "/api/v1/reps/*/freebusy", AUTH_TOKEN, srv_api_freebusy },
+	{ "GET", "/api/v1/leads/*/proposal", AUTH_TOKEN, srv_api_proposal },
 	{ "GET", "/api/v1/reps/*/calendar.ics", AUTH_NONE, srv_api_rep_calendar },
 	{ "GET", "/api/v1/appointments/*.ics", AUTH_TOKEN, srv_api_appt_ics },
 };
@@ -316,6 +317,7 @@ int srv_state_open(struct srv *S, const char *db)
 	enum lq_store_rc rc;
 
 	memset(S, 0, sizeof *S);
+	S->callback_release = SRV_CALLBACK_RELEASE_DEFAULT;
 	if (!srv_crypto_init()) {
 		fprintf(stderr, "leadqd: %s\n", _("libsodium cannot be initialized"));
 		return 1;
@@ -462,6 +464,8 @@ int srv_serve(const struct srv_serve_opts *o)
 	if (srv_state_open(&S, o->db) != 0)
 		return SRV_EXIT_FAIL;
 	S.max_body = o->max_body;
+	if (o->callback_release > 0)
+		S.callback_release = o->callback_release;
 	if (o->smtp_url) {
 		/* Once, before any thread: libcurl's global state is not thread-safe. */
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

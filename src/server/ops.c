@@ -81,10 +81,17 @@ void srv_feed_grew(struct srv *S, int64_t seq)
 	pthread_mutex_unlock(&S->feed_lock);
 }
 
+/* The feed's owner of a lead: NULL when it has none (the team's pool, which
+ * a partial index finds by owner_id IS NULL). */
+static const char *feed_owner(const struct lq_lead *l)
+{
+	return l->owner_id && *l->owner_id ? l->owner_id : NULL;
+}
+
 enum lq_store_rc srv_feed_lead(struct srv *S, const struct lq_lead *l, const char *prev_owner,
 			       const char *prev_team, int64_t *seq)
 {
-	struct lq_srv_feed f = { 0, "lead", l->id, NULL, l->owner_id, l->team_id,
+	struct lq_srv_feed f = { 0, "lead", l->id, NULL, feed_owner(l), l->team_id,
 				 prev_owner, prev_team };
 
 	return lq_srv_feed_add(S->db, &f, seq);
@@ -93,7 +100,7 @@ enum lq_store_rc srv_feed_lead(struct srv *S, const struct lq_lead *l, const cha
 enum lq_store_rc srv_feed_appointment(struct srv *S, const struct lq_lead *l,
 				      const char *appt_id, int64_t *seq)
 {
-	struct lq_srv_feed f = { 0, "appointment", appt_id, l->id, l->owner_id, l->team_id,
+	struct lq_srv_feed f = { 0, "appointment", appt_id, l->id, feed_owner(l), l->team_id,
 				 NULL, NULL };
 
 	return lq_srv_feed_add(S->db, &f, seq);
@@ -111,7 +118,7 @@ char *srv_appt_text(const struct lq_appt *a)
 enum lq_store_rc srv_feed_activity(struct srv *S, const struct lq_lead *l,
 				   const char *activity_id, int64_t *seq)
 {
-	struct lq_srv_feed f = { 0, "activity", activity_id, l->id, l->owner_id, l->team_id,
+	struct lq_srv_feed f = { 0, "activity", activity_id, l->id, feed_owner(l), l->team_id,
 				 NULL, NULL };
 
 	return lq_srv_feed_add(S->db, &f, seq);
@@ -267,6 +274,10 @@ static json_t *step_change(struct op_work *w, const char *id, const char *kind,
 	if (!lq_change_from_args(kind, args, &ch, err, sizeof err))
 		return rejected(id, "bad_request", err);
 	ch.at = at;
+	if (ch.kind == LQ_CHANGE_CALLBACK && ch.callback_user &&
+	    strcmp(ch.callback_user, c->user.id) != 0)
+		return rejected(id, "bad_request",
+				"callback_user: a personal callback is the caller's own");
 	if (ch.kind == LQ_CHANGE_STATUS && has_base && w->status_version > base) {
 		*conflict = true;
 		return NULL;
@@ -278,10 +289,19 @@ static json_t *step_change(struct op_work *w, const char *id, const char *kind,
 	w->moved = before.status != after.status;
 	/* The kind is set below; the codec checked that an activity is a UUID. */
 	act_begin(w, id, json_string_value(act), LQ_ACT_NOTE, at);
-	w->act.has_states = true;
+	/* A callback is moved or cancelled with another, not undone. */
+	w->act.has_states = ch.kind != LQ_CHANGE_CALLBACK;
 	w->act.before = before;
 	w->act.after = after;
-	if (ch.kind == LQ_CHANGE_STATUS) {
+	if (ch.kind == LQ_CHANGE_CALLBACK) {
+		char subject[64];
+
+		w->act.a.kind = LQ_ACT_CALLBACK;
+		lq_callback_subject(subject, sizeof subject, ch.callback_at, ch.callback_user);
+		if (!lq_lead_set_str(&w->act.a.subject, subject) ||
+		    (ch.text && !lq_lead_set_str(&w->act.a.detail, ch.text)))
+			return NULL;
+	} else if (ch.kind == LQ_CHANGE_STATUS) {
 		char subject[80];
 
 		w->act.a.kind = LQ_ACT_STATUS_CHANGE;

@@ -121,7 +121,7 @@ static void reps_free(struct reps *r)
 }
 
 enum lq_store_rc srv_pick_rep(struct srv *S, const char *team_id, const char *exclude_id,
-			      struct lq_user *owner, bool *found)
+			      bool dry_run, struct lq_user *owner, bool *found)
 {
 	struct reps r = {0};
 	enum lq_store_rc rc = lq_srv_team_reps(S->db, team_id, reps_add, &r);
@@ -143,7 +143,8 @@ enum lq_store_rc srv_pick_rep(struct srv *S, const char *team_id, const char *ex
 			rc = lq_srv_user_get(S->db, r.id[i], false, owner, NULL, NULL);
 		if (i >= 0 && rc == LQ_STORE_OK) {
 			*found = true;
-			rc = lq_srv_user_routed(S->db, owner->id);
+			if (!dry_run)
+				rc = lq_srv_user_routed(S->db, owner->id);
 		}
 	}
 	reps_free(&r);
@@ -162,10 +163,16 @@ static enum lq_store_rc route_in_team(struct srv *S, const struct lq_team *team,
 		return rc;
 	memcpy(out->team_id, team->id, LQ_UUID_SIZE);
 	if (tr.routing == LQ_ROUTE_ROUND_ROBIN) {
-		rc = srv_pick_rep(S, team->id, NULL, &out->owner, &found);
+		rc = srv_pick_rep(S, team->id, NULL, false, &out->owner, &found);
 		out->how = found ? LQ_HOW_ROUND_ROBIN : LQ_HOW_NO_ROOM;
 		out->has_owner = found;
 		return rc;
+	}
+	if (tr.routing == LQ_ROUTE_TELEQUAL) {
+		/* The team's pool: no owner until an agent books it for a rep. */
+		out->how = LQ_HOW_TELEQUAL;
+		out->has_owner = false;
+		return LQ_STORE_OK;
 	}
 	if (tr.routing == LQ_ROUTE_SINGLE_CONTACT && tr.dispatcher_id[0]) {
 		rc = lq_srv_user_get(S->db, tr.dispatcher_id, false, &out->owner, NULL, NULL);

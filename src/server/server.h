@@ -73,7 +73,10 @@ struct srv {
 	bool mail_on;                    /* queue mail (an SMTP server is configured) */
 	struct lq_route_rules rules;     /* in force, under db_lock (route.c) */
 	int64_t rules_seq;               /* which import they are; 0: none read */
+	lq_time callback_release;        /* a personal callback overdue this long
+					    becomes the team's (sweep.c) */
 };
+#define SRV_CALLBACK_RELEASE_DEFAULT (30 * LQ_MINUTE)
 
 /* The calendar and policy of a team (the default in UTC when the team is
  * unknown or NULL).  Call under db_lock. */
@@ -115,10 +118,10 @@ void srv_routed_clear(struct srv_routed *r);
  * caller's transaction: a round-robin pick is remembered there. */
 enum lq_store_rc srv_route_lead(struct srv *S, const struct lq_lead *l, struct srv_routed *out);
 /* A rep of the team by round-robin weighted by capacity (not exclude_id,
- * which may be NULL), remembered as the latest routed; *found false when
- * nobody has room. */
+ * which may be NULL), remembered as the latest routed unless dry_run;
+ * *found false when nobody has room. */
 enum lq_store_rc srv_pick_rep(struct srv *S, const char *team_id, const char *exclude_id,
-			      struct lq_user *owner, bool *found);
+			      bool dry_run, struct lq_user *owner, bool *found);
 
 /* An appointment's row in the feed (its lead's owner and team scope it). */
 enum lq_store_rc srv_feed_appointment(struct srv *S, const struct lq_lead *l,
@@ -146,6 +149,7 @@ void srv_mail_send_due(struct srv *S, lq_time now);
 /* --- sweep.c: the SLA sweep ---------------------------------------------- */
 struct srv_sweep_counts {
 	int breaches_notified, breaches_reassigned, expired;
+	int callbacks_released;
 };
 /* One pass at now: every action owed (lq_sla_sweep_due), each exactly once
  * (lq_srv_sla_claim) in a transaction with its lead, history, feed and
@@ -207,6 +211,9 @@ void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r);
 /* GET /api/v1/reps/{id}/freebusy?from=&to=&minutes= (busy times and free
  * slots of the rep's calendar; no lead details). */
 void srv_api_freebusy(struct srv *S, struct srv_req *q, struct srv_resp *r);
+/* GET /api/v1/leads/{id}/proposal: the rep an agent should book the lead
+ * with (the team's dispatcher, or its round-robin pick, as a dry run). */
+void srv_api_proposal(struct srv *S, struct srv_req *q, struct srv_resp *r);
 /* iCalendar: a rep's feed (secret token in the URL, for calendar
  * applications) and one appointment (bearer token). */
 void srv_api_rep_calendar(struct srv *S, struct srv_req *q, struct srv_resp *r);
@@ -220,6 +227,7 @@ struct srv_serve_opts {
 	unsigned max_connections;
 	unsigned timeout_s;
 	unsigned sweep_interval_s;     /* 0: no SLA sweep in this server */
+	lq_time callback_release;      /* 0: the default */
 	const char *smtp_url;          /* NULL: no mail */
 	const char *smtp_from;
 };

@@ -10,6 +10,9 @@
  *    round-robin (notify when nobody has room);
  *  - touch window over: status recycle or unreachable with reason
  *    sla_expired, through the state machine, undoable like a rep's change.
+ * And callbacks: a personal callback not made by its time plus the release
+ * delay (S->callback_release) becomes the team's, so that anyone who works
+ * the lead (the pool's agents, the owner, the team lead) sees it due.
  * Every action is an escalation activity of actor "sla" (subject the
  * event, detail the action: wire names the client translates) and a row
  * of the audit log.  One lead per transaction: requests wait at most one
@@ -134,7 +137,7 @@ static enum lq_store_rc breach(struct srv *S, struct lead_work *w,
 	if (tr->on_breach != LQ_BREACH_REASSIGN || !w->lead.team_id)
 		return LQ_STORE_OK;
 	lq_user_init(&owner);
-	rc = srv_pick_rep(S, w->lead.team_id, w->lead.owner_id, &owner, &found);
+	rc = srv_pick_rep(S, w->lead.team_id, w->lead.owner_id, false, &owner, &found);
 	if (rc == LQ_STORE_OK && found) {
 		snprintf(w->prev_owner, sizeof w->prev_owner, "%s",
 			 w->lead.owner_id ? w->lead.owner_id : "");
@@ -268,6 +271,109 @@ out:
 	return rc;
 }
 
+/* Releases a lead's overdue personal callback to its team, in a
+ * transaction of its own; nothing when it was made, moved or released
+ * meanwhile. */
+static enum lq_store_rc release_callback(struct srv *S, const char *id, lq_time now,
+					 struct srv_sweep_counts *counts, int64_t *seq)
+{
+	struct lq_lead lead;
+	struct lq_srv_activity act;
+	int64_t status_version;
+	char *before_text = NULL, *after_text = NULL;
+	char subject[64];
+	enum lq_store_rc rc;
+
+	lq_lead_init(&lead);
+	lq_srv_activity_init(&act);
+	rc = lq_srv_begin(S->db);
+	if (rc != LQ_STORE_OK)
+		goto out;
+	rc = lq_srv_lead_get_text(S->db, id, &lead, &status_version, &before_text);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	if (!lead.callback_user || !lq_lead_callback_pending(&lead) ||
+	    lead.callback_at > now - S->callback_release)
+		goto fail;   /* made, moved or released since the query */
+	lq_callback_subject(subject, sizeof subject, lead.callback_at, NULL);
+	if (!lq_lead_set_str(&lead.callback_user, NULL) ||
+	    !sla_activity(&act, &lead, LQ_ACT_CALLBACK, now, subject, "released")) {
+		rc = LQ_STORE_NOMEM;
+		goto fail;
+	}
+	srv_lead_changed(S, &lead, false, &status_version, now);
+	after_text = srv_lead_text(&lead);
+	if (!after_text) {
+		rc = LQ_STORE_NOMEM;
+		goto fail;
+	}
+	rc = lq_srv_lead_put_text(S->db, &lead, status_version, after_text);
+	if (rc == LQ_STORE_OK)
+		rc = srv_feed_lead(S, &lead, NULL, NULL, seq);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_activity_put(S->db, &act);
+	if (rc == LQ_STORE_OK)
+		rc = srv_feed_activity(S, &lead, act.a.id, seq);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_audit_add(S->db, "sla", "callback_released", "lead", lead.id,
+				      before_text, after_text, now);
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_commit(S->db);
+	if (rc != LQ_STORE_OK)
+		goto fail;
+	counts->callbacks_released++;
+	goto out;
+fail:
+	lq_srv_rollback(S->db);
+out:
+	free(before_text);
+	free(after_text);
+	lq_lead_clear(&lead);
+	lq_srv_activity_clear(&act);
+	return rc;
+}
+
+/* Every overdue personal callback, in batches. */
+static int release_callbacks(struct srv *S, lq_time now, struct srv_sweep_counts *counts,
+			     int64_t *seq)
+{
+	struct ids due = {0};
+	enum lq_store_rc rc;
+	int result = 0;
+
+	for (;;) {
+		int released_before = counts->callbacks_released;
+
+		due.n = 0;
+		pthread_mutex_lock(&S->db_lock);
+		rc = lq_srv_callbacks_due(S->db, now - S->callback_release, SWEEP_BATCH, ids_add,
+					  &due);
+		pthread_mutex_unlock(&S->db_lock);
+		if (rc == LQ_STORE_OK && due.nomem)
+			rc = LQ_STORE_NOMEM;
+		if (rc != LQ_STORE_OK) {
+			fprintf(stderr, "leadqd: callback sweep: %s\n", lq_srv_errmsg(S->db));
+			result = -1;
+			break;
+		}
+		for (size_t i = 0; i < due.n; i++) {
+			pthread_mutex_lock(&S->db_lock);
+			rc = release_callback(S, due.id[i], now, counts, seq);
+			if (rc != LQ_STORE_OK)
+				fprintf(stderr, "leadqd: callback sweep: lead %s: %s\n", due.id[i],
+					lq_srv_errmsg(S->db));
+			pthread_mutex_unlock(&S->db_lock);
+			if (rc != LQ_STORE_OK)
+				result = -1;
+		}
+		if (due.n < SWEEP_BATCH || result < 0 ||
+		    counts->callbacks_released == released_before)
+			break;
+	}
+	lq_free(due.id);
+	return result;
+}
+
 int srv_sweep(struct srv *S, lq_time now, struct srv_sweep_counts *counts)
 {
 	struct ids due = {0};
@@ -312,6 +418,8 @@ int srv_sweep(struct srv *S, lq_time now, struct srv_sweep_counts *counts)
 			break;
 	}
 	lq_free(due.id);
+	if (release_callbacks(S, now, counts, &seq) != 0)
+		result = -1;
 	if (seq > 0)
 		srv_feed_grew(S, seq);
 	return result;

@@ -113,6 +113,9 @@ struct lq_store_ops {
 	/* An appointment from the feed, when newer than the cached copy. */
 	enum lq_store_rc (*apply_appointment)(struct lq_store *s, const struct lq_appt *a,
 					      bool *stored);
+	enum lq_store_rc (*each_appointment)(struct lq_store *s, const char *rep_id,
+					     const char *lead_id, lq_time from, lq_time to,
+					     lq_appt_cb cb, void *ctx);
 };
 
 extern const struct lq_store_ops lq_store_sqlite_ops;

@@ -29,7 +29,7 @@
 	"postal_code, industry, tz, source, campaign, owner_id, team_id, employees, score, " \
 	"score_parts, status, reason, mql_at, first_touch_at, last_touch_at, touches, " \
 	"touches_required, sla_first_due, sla_cadence_due, next_touch_due, next_appt_at, " \
-	"do_not_contact, version, updated_at, search_key, company_key"
+	"do_not_contact, version, updated_at, search_key, company_key, callback_at, callback_user"
 /* Column numbers (0-based) of LEAD_COLS. */
 enum {
 	LC_ID, LC_STR_FIRST, LC_STR_LAST = LC_STR_FIRST + 15, /* external_id .. team_id */
@@ -37,9 +37,10 @@ enum {
 	LC_MQL_AT, LC_FIRST_TOUCH_AT, LC_LAST_TOUCH_AT, LC_TOUCHES, LC_TOUCHES_REQUIRED,
 	LC_SLA_FIRST_DUE, LC_SLA_CADENCE_DUE, LC_NEXT_TOUCH_DUE, LC_NEXT_APPT_AT,
 	LC_DO_NOT_CONTACT, LC_VERSION, LC_UPDATED_AT, LC_SEARCH_KEY, LC_COMPANY_KEY,
+	LC_CALLBACK_AT, LC_CALLBACK_USER,
 	LC_COUNT
 };
-_Static_assert(LC_COUNT == 36, "LEAD_COLS and the LC_ numbers disagree");
+_Static_assert(LC_COUNT == 38, "LEAD_COLS and the LC_ numbers disagree");
 
 #define USER_COLS "id, login, name, email, tz, team_id, role, capacity, active"
 #define TEAM_COLS "id, name, tz, hours, holidays, first_contact_minutes, " \
@@ -109,7 +110,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TEAM_GET] = "SELECT " TEAM_COLS " FROM teams WHERE id = ?1",
 	[ST_LEAD_PUT] = "INSERT INTO leads (" LEAD_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 		"?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36) "
+		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38) "
 		"ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, "
 		"name = excluded.name, title = excluded.title, company = excluded.company, "
 		"email = excluded.email, phone = excluded.phone, country = excluded.country, "
@@ -126,7 +127,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"next_touch_due = excluded.next_touch_due, next_appt_at = excluded.next_appt_at, "
 		"do_not_contact = excluded.do_not_contact, version = excluded.version, "
 		"updated_at = excluded.updated_at, search_key = excluded.search_key, "
-		"company_key = excluded.company_key",
+		"company_key = excluded.company_key, callback_at = excluded.callback_at, "
+		"callback_user = excluded.callback_user",
 	[ST_PACK_PUT] = "INSERT INTO lead_packs (id, data) VALUES (?1, ?2) "
 		"ON CONFLICT (id) DO UPDATE SET data = excluded.data",
 	[ST_LEAD_GET] = "SELECT " LEAD_COLS " FROM leads WHERE id = ?1",
@@ -174,7 +176,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"ORDER BY at DESC, rowid DESC",
 	[ST_ACT_LAST_UNDOABLE] = "SELECT " ACT_REC_COLS " FROM activities "
 		"WHERE actor = ?1 AND undone = 0 AND op_id IS NOT NULL AND undo_of IS NULL "
-		"AND kind <> 'assignment' ORDER BY rowid DESC LIMIT 1",
+		"AND kind NOT IN ('assignment', 'callback') ORDER BY rowid DESC LIMIT 1",
 	[ST_ACT_SET_UNDONE] = "UPDATE activities SET undone = 1 WHERE id = ?1",
 	[ST_OUTBOX_ADD] = "INSERT INTO outbox (id, kind, lead_id, base_version, at, send_after, "
 		"args, state, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -387,7 +389,8 @@ static bool row_to_lead(sqlite3_stmt *st, struct lq_lead *l, struct lq_arena *ar
 	l->do_not_contact = sqlite3_column_int(st, LC_DO_NOT_CONTACT) != 0;
 	l->version = sqlite3_column_int64(st, LC_VERSION);
 	l->updated_at = col_time(st, LC_UPDATED_AT);
-	return true;
+	l->callback_at = col_time(st, LC_CALLBACK_AT);
+	return col_copy(st, LC_CALLBACK_USER, arena, &l->callback_user);
 }
 
 static bool row_to_user(sqlite3_stmt *st, struct lq_user *u, bool copy)
@@ -523,6 +526,73 @@ static void sq_close(struct lq_store *s)
 	lq_free(q);
 }
 
+static enum lq_store_rc sq_begin(struct lq_store *s);
+static void sq_rollback(struct lq_store *s);
+static enum lq_store_rc sq_commit(struct lq_store *s);
+static enum lq_store_rc sq_meta_get(struct lq_store *s, const char *key, char **value);
+static enum lq_store_rc sq_put_lead(struct lq_store *s, const struct lq_lead *l);
+static enum lq_store_rc sq_get_lead(struct lq_store *s, const char *id, struct lq_lead *out);
+
+/* A migration that changed the packed form dropped the packs and left the
+ * mark "repack": every lead is packed again, once, from its columns. */
+static enum lq_store_rc repack_if_asked(struct sq_store *q)
+{
+	enum lq_store_rc rc;
+	char *mark = NULL, **ids = NULL;
+	size_t n = 0, cap = 0, i;
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	rc = sq_meta_get(&q->base, "repack", &mark);
+	lq_free(mark);
+	if (rc == LQ_STORE_NOTFOUND)
+		return LQ_STORE_OK;
+	if (rc != LQ_STORE_OK)
+		return rc;
+	r = sqlite3_prepare_v2(q->db, "SELECT id FROM leads", -1, &st, NULL);
+	while (r == SQLITE_OK || r == SQLITE_ROW) {
+		r = sqlite3_step(st);
+		if (r != SQLITE_ROW)
+			break;
+		if (n == cap) {
+			size_t grown_cap = cap ? cap * 2 : 256;
+			char **grown = lq_realloc(ids, grown_cap * sizeof *ids);
+
+			if (!grown)
+				break;
+			ids = grown;
+			cap = grown_cap;
+		}
+		ids[n] = lq_strdup((const char *)sqlite3_column_text(st, 0));
+		if (!ids[n])
+			break;
+		n++;
+	}
+	sqlite3_finalize(st);
+	rc = r == SQLITE_DONE ? LQ_STORE_OK : r == SQLITE_ROW ? nomem(q) : fail(q, r);
+	if (rc == LQ_STORE_OK)
+		rc = sq_begin(&q->base);
+	for (i = 0; rc == LQ_STORE_OK && i < n; i++) {
+		struct lq_lead l;
+
+		lq_lead_init(&l);
+		rc = sq_get_lead(&q->base, ids[i], &l);
+		if (rc == LQ_STORE_OK)
+			rc = sq_put_lead(&q->base, &l);
+		lq_lead_clear(&l);
+	}
+	if (rc == LQ_STORE_OK)
+		rc = exec_sql(q, "DELETE FROM meta WHERE key = 'repack'");
+	if (q->depth > 0 && rc == LQ_STORE_OK)
+		rc = sq_commit(&q->base);
+	else if (q->depth > 0)
+		sq_rollback(&q->base);
+	for (i = 0; i < n; i++)
+		lq_free(ids[i]);
+	lq_free(ids);
+	return rc;
+}
+
 static enum lq_store_rc sq_open(const char *path, struct lq_store **out, char **err)
 {
 	struct sq_store *q;
@@ -544,6 +614,8 @@ static enum lq_store_rc sq_open(const char *path, struct lq_store **out, char **
 		set_msg(q, "%s", msg);
 	if (rc == LQ_STORE_OK)
 		rc = migrate(q);
+	if (rc == LQ_STORE_OK)
+		rc = repack_if_asked(q);
 	if (rc != LQ_STORE_OK)
 		goto fail;
 	*out = &q->base;
@@ -823,11 +895,12 @@ static enum lq_store_rc sq_get_team(struct lq_store *s, const char *id, struct l
  *   reason as a string,
  *   zigzag varints: employees, score, status, touches, touches_required,
  *     do_not_contact, version, the 8 times (LQ_TIME_NONE is INT64_MIN),
- *     nscore_parts, then per part a string name and its points.
+ *     nscore_parts, then per part a string name and its points; version 2
+ *     adds callback_user (a string) and callback_at (a time) at the end.
  * Strings carry their NUL so that the loader copies each blob into the arena
  * once and points into it. */
-#define PACK_VERSION 1
-#define PACK_STRINGS 18
+#define PACK_VERSION 2
+#define PACK_STRINGS 19
 
 static size_t put_varint(uint8_t *p, uint64_t v)
 {
@@ -919,6 +992,8 @@ static size_t pack_lead(const struct lq_lead *l, const char *search, const char 
 		pack_str(&p, l->score_parts[k].name);
 		pack_uint(&p, zigzag(l->score_parts[k].points));
 	}
+	pack_str(&p, l->callback_user);
+	pack_uint(&p, zigzag(l->callback_at));
 	return p.len;
 }
 
@@ -1023,6 +1098,8 @@ static bool unpack_lead(char *data, size_t len, struct lq_lead *l,
 		l->score_parts[k].points = get_int(&u);
 	}
 	l->nscore_parts = u.bad ? 0 : (int)nparts;
+	l->callback_user = get_str(&u);
+	l->callback_at = get_int64(&u);
 	if (u.bad)
 		memset(l, 0, sizeof *l);   /* zeroed again for the slow path */
 	if (!*search)
@@ -1090,6 +1167,8 @@ static enum lq_store_rc sq_put_lead(struct lq_store *s, const struct lq_lead *l)
 	bind_time(st, 1 + LC_UPDATED_AT, l->updated_at);
 	bind_str(st, 1 + LC_SEARCH_KEY, search);
 	bind_str(st, 1 + LC_COMPANY_KEY, company);
+	bind_time(st, 1 + LC_CALLBACK_AT, l->callback_at);
+	bind_str(st, 1 + LC_CALLBACK_USER, l->callback_user);
 	rc = run(q, st, temp);
 	if (rc != LQ_STORE_OK)
 		goto fail;
@@ -1267,6 +1346,26 @@ static enum lq_store_rc load_rows(struct sq_store *q, struct lq_lead_set *out)
 	return rc;
 }
 
+/* The set is what this cache's user works: a callback due for them (their
+ * own or the team's, lq_lead_due_at) counts as the lead's next appointment,
+ * so the queue puts it first.  The columns keep the server's value. */
+static enum lq_store_rc callbacks_for_me(struct lq_store *s, struct lq_lead_set *set)
+{
+	char *me = NULL;
+	enum lq_store_rc rc = sq_meta_get(s, "user_id", &me);
+
+	if (rc != LQ_STORE_OK && rc != LQ_STORE_NOTFOUND)
+		return rc;
+	for (size_t i = 0; i < set->count; i++) {
+		struct lq_lead *l = &set->leads[i];
+
+		if (l->callback_at != LQ_TIME_NONE)
+			l->next_appt_at = lq_lead_due_at(l, me ? me : "");
+	}
+	lq_free(me);
+	return LQ_STORE_OK;
+}
+
 static enum lq_store_rc sq_load_leads(struct lq_store *s, struct lq_lead_set *out)
 {
 	struct sq_store *q = sq(s);
@@ -1279,6 +1378,8 @@ static enum lq_store_rc sq_load_leads(struct lq_store *s, struct lq_lead_set *ou
 			return rc;
 	}
 	rc = load_rows(q, out);
+	if (rc == LQ_STORE_OK)
+		rc = callbacks_for_me(s, out);
 	if (own)
 		sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != LQ_STORE_OK)
@@ -1549,6 +1650,73 @@ static enum lq_store_rc sq_outbox_count(struct lq_store *s, lq_time now, int *pe
 	return rc;
 }
 
+/* A booking the server refused (or one dropped) was never made: its local
+ * "pending" appointment goes (the op stays in the outbox, for the
+ * conflicts screen). */
+static enum lq_store_rc drop_pending_booking(struct sq_store *q, const char *op_id)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sqlite3_prepare_v2(q->db, "DELETE FROM appointments WHERE status = 'pending' "
+				   "AND id = (SELECT json_extract(args, '$.appointment') FROM outbox "
+				   "WHERE id = ?1 AND kind = 'book_appointment')", -1, &st, NULL);
+
+	if (r == SQLITE_OK)
+		r = bind_str(st, 1, op_id);
+	if (r == SQLITE_OK)
+		r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? LQ_STORE_OK : fail(q, r);
+}
+
+static enum lq_store_rc sq_each_appointment(struct lq_store *s, const char *rep_id,
+					    const char *lead_id, lq_time from, lq_time to,
+					    lq_appt_cb cb, void *ctx)
+{
+	struct sq_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int r = sqlite3_prepare_v2(q->db, "SELECT id, lead_id, rep_id, booked_by, start_at, "
+				   "end_at, tz, mode, status, version, notes FROM appointments "
+				   "WHERE (?1 IS NULL OR rep_id = ?1) AND (?2 IS NULL OR lead_id = ?2) "
+				   "AND (?3 IS NULL OR end_at > ?3) AND (?4 IS NULL OR start_at < ?4) "
+				   "ORDER BY start_at, id", -1, &st, NULL);
+
+	if (r == SQLITE_OK) {
+		bind_id(st, 1, rep_id);
+		bind_id(st, 2, lead_id);
+		bind_time(st, 3, from);
+		bind_time(st, 4, to);
+	}
+	while (r == SQLITE_OK) {
+		struct lq_appt a;
+		int mode, status;
+
+		r = sqlite3_step(st);
+		if (r != SQLITE_ROW)
+			break;
+		mode = lq_appt_mode_parse(col_text(st, 7));
+		status = lq_appt_status_parse(col_text(st, 8));
+		lq_appt_init(&a);
+		col_fixed(st, 0, a.id, sizeof a.id);
+		col_fixed(st, 1, a.lead_id, sizeof a.lead_id);
+		col_fixed(st, 2, a.rep_id, sizeof a.rep_id);
+		col_fixed(st, 3, a.booked_by, sizeof a.booked_by);
+		a.start = sqlite3_column_int64(st, 4);
+		a.end = sqlite3_column_int64(st, 5);
+		col_fixed(st, 6, a.tz, sizeof a.tz);
+		a.mode = mode < 0 ? LQ_APPT_PHONE : (enum lq_appt_mode)mode;
+		a.status = status < 0 ? LQ_APPT_ST_PENDING : (enum lq_appt_status)status;
+		a.version = sqlite3_column_int64(st, 9);
+		a.notes = (char *)col_text(st, 10);   /* borrowed for the call */
+		if (cb(ctx, &a) != 0) {
+			r = SQLITE_DONE;
+			break;
+		}
+		r = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? LQ_STORE_OK : fail(q, r);
+}
+
 static enum lq_store_rc sq_outbox_mark(struct lq_store *s, const char *op_id,
 				       const char *state, const char *error)
 {
@@ -1564,6 +1732,9 @@ static enum lq_store_rc sq_outbox_mark(struct lq_store *s, const char *op_id,
 	rc = run(q, st, temp);
 	if (rc == LQ_STORE_OK && sqlite3_changes(q->db) == 0)
 		rc = LQ_STORE_NOTFOUND;
+	if (rc == LQ_STORE_OK && strcmp(state, "pending") != 0 && strcmp(state, "sent") != 0 &&
+	    strcmp(state, "applied") != 0 && strcmp(state, "duplicate") != 0)
+		rc = drop_pending_booking(q, op_id);
 	return rc;
 }
 
@@ -1851,5 +2022,6 @@ const struct lq_store_ops lq_store_sqlite_ops = {
 	.outbox_rebase = sq_outbox_rebase,
 	.apply_activity = sq_apply_activity,
 	.apply_appointment = sq_apply_appointment,
+	.each_appointment = sq_each_appointment,
 	.lead_sync_state = sq_lead_sync_state,
 };

@@ -69,6 +69,8 @@ struct lq_srv_store_ops {
 				       lq_time now, lq_time next_try);
 	enum lq_store_rc (*sla_due)(struct lq_srv_store *s, lq_time now, int limit,
 				    lq_srv_id_cb cb, void *ctx);
+	enum lq_store_rc (*callbacks_due)(struct lq_srv_store *s, lq_time before, int limit,
+					  lq_srv_id_cb cb, void *ctx);
 	enum lq_store_rc (*sla_claim)(struct lq_srv_store *s, const char *lead_id,
 				      const char *event, lq_time due, const char *action,
 				      lq_time now, bool *claimed);

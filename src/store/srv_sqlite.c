@@ -1117,6 +1117,28 @@ static enum lq_store_rc sv_sla_due(struct lq_srv_store *s, lq_time now, int limi
 	return rc;
 }
 
+static enum lq_store_rc sv_callbacks_due(struct lq_srv_store *s, lq_time before, int limit,
+					 lq_srv_id_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT id FROM leads WHERE personal_callback_at <= ?1 "
+				"ORDER BY personal_callback_at LIMIT ?2", "ii", (int64_t)before,
+				(int64_t)limit);
+	int r = SQLITE_DONE;
+
+	while (st) {
+		r = sqlite3_step(st);
+		if (r != SQLITE_ROW || cb(ctx, col_text(st, 0)))
+			break;
+	}
+	if (st && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	if (st)
+		release(q, st);
+	return rc;
+}
+
 static enum lq_store_rc sv_sla_claim(struct lq_srv_store *s, const char *lead_id,
 				     const char *event, lq_time due, const char *action,
 				     lq_time now, bool *claimed)
@@ -1227,6 +1249,10 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 	 * window until enough touches. */
 	lq_time first_due = l->first_touch_at == LQ_TIME_NONE ? l->sla_first_due : LQ_TIME_NONE;
 	lq_time cadence_due = l->touches < l->touches_required ? l->sla_cadence_due : LQ_TIME_NONE;
+	/* A personal callback still to make, which the sweep releases when
+	 * overdue (lq_srv_callbacks_due). */
+	lq_time personal_callback = l->callback_user && *l->callback_user &&
+				    lq_lead_callback_pending(l) ? l->callback_at : LQ_TIME_NONE;
 
 	if (!data)
 		return nomem(q);
@@ -1246,11 +1272,12 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 	st = prep(q, &rc, "UPDATE leads SET mql_at = ?7, version = ?8, status_version = ?9, "
 		  "data = ?10 WHERE id = ?1 AND external_id IS ?2 AND email_key IS ?3 AND "
 		  "owner_id IS ?4 AND team_id IS ?5 AND status = ?6 AND sla_first_due IS ?11 AND "
-		  "sla_cadence_due IS ?12",
-		  "ssssssti" "is" "tt", l->id,
+		  "sla_cadence_due IS ?12 AND personal_callback_at IS ?13",
+		  "ssssssti" "is" "ttt", l->id,
 		  l->external_id && *l->external_id ? l->external_id : NULL,
 		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
-		  (int64_t)l->version, status_version, data, first_due, cadence_due);
+		  (int64_t)l->version, status_version, data, first_due, cadence_due,
+		  personal_callback);
 	rc = run(q, st, rc);
 	if (rc != LQ_STORE_OK || sqlite3_changes(q->db) > 0) {
 		free(made);
@@ -1258,18 +1285,21 @@ static enum lq_store_rc sv_lead_put(struct lq_srv_store *s, const struct lq_lead
 		return rc;
 	}
 	st = prep(q, &rc, "INSERT INTO leads (id, external_id, email_key, owner_id, team_id, "
-		  "status, mql_at, version, status_version, data, sla_first_due, sla_cadence_due) "
-		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+		  "status, mql_at, version, status_version, data, sla_first_due, sla_cadence_due, "
+		  "personal_callback_at) "
+		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
 		  "ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, "
 		  "email_key = excluded.email_key, owner_id = excluded.owner_id, "
 		  "team_id = excluded.team_id, status = excluded.status, mql_at = excluded.mql_at, "
 		  "version = excluded.version, status_version = excluded.status_version, "
 		  "data = excluded.data, sla_first_due = excluded.sla_first_due, "
-		  "sla_cadence_due = excluded.sla_cadence_due",
-		  "ssssssti" "is" "tt", l->id,
+		  "sla_cadence_due = excluded.sla_cadence_due, "
+		  "personal_callback_at = excluded.personal_callback_at",
+		  "ssssssti" "is" "ttt", l->id,
 		  l->external_id && *l->external_id ? l->external_id : NULL,
 		  email, l->owner_id, l->team_id, lq_status_wire(l->status), l->mql_at,
-		  (int64_t)l->version, status_version, data, first_due, cadence_due);
+		  (int64_t)l->version, status_version, data, first_due, cadence_due,
+		  personal_callback);
 	free(made);
 	lq_free(email);
 	return run(q, st, rc);
@@ -1545,6 +1575,10 @@ static enum lq_store_rc sv_feed_page(struct lq_srv_store *s, const struct lq_srv
 		       " UNION " FEED_ARM(FEED_LEAD "prev_owner_id = ?3")
 		       " UNION " FEED_ARM(FEED_LEAD "?2 = 'lead' AND team_id = ?4")
 		       " UNION " FEED_ARM(FEED_LEAD "?2 = 'lead' AND prev_team_id = ?4")
+		       " UNION " FEED_ARM(FEED_LEAD "owner_id IS NULL AND ?2 = 'telequal' AND "
+					  "team_id = ?4")
+		       " UNION " FEED_ARM(FEED_LEAD "?2 = 'telequal' AND prev_team_id = ?4 AND "
+					  "coalesce(prev_owner_id, '') = ''")
 		       " UNION " FEED_ARM("type IN ('user', 'team') AND (entity_id = ?3 "
 					  "OR team_id = ?4 OR entity_id = ?4)")
 		       ") ORDER BY seq LIMIT ?5", "isssi", (int64_t)since,
@@ -1635,6 +1669,7 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.mail_due = sv_mail_due,
 	.mail_tried = sv_mail_tried,
 	.sla_due = sv_sla_due,
+	.callbacks_due = sv_callbacks_due,
 	.sla_claim = sv_sla_claim,
 	.token_add = sv_token_add,
 	.token_user = sv_token_user,

@@ -123,6 +123,12 @@ enum lq_store_rc lq_srv_user_routed(struct lq_srv_store *s, const char *user_id)
 	return s->ops->user_routed(s, user_id);
 }
 
+enum lq_store_rc lq_srv_callbacks_due(struct lq_srv_store *s, lq_time before, int limit,
+				      lq_srv_id_cb cb, void *ctx)
+{
+	return s->ops->callbacks_due(s, before, limit, cb, ctx);
+}
+
 enum lq_store_rc lq_srv_sla_due(struct lq_srv_store *s, lq_time now, int limit,
 				lq_srv_id_cb cb, void *ctx)
 {
@@ -257,8 +263,11 @@ bool lq_srv_scope_sees_lead(const struct lq_srv_scope *sc, const char *owner_id,
 		return true;
 	case LQ_ROLE_LEAD:
 		return same(sc->team_id, team_id) || same(sc->user_id, owner_id);
-	case LQ_ROLE_REP:
 	case LQ_ROLE_TELEQUAL:
+		/* Their own, and their team's pool: its leads without an owner. */
+		return same(sc->user_id, owner_id) ||
+		       ((!owner_id || !*owner_id) && same(sc->team_id, team_id));
+	case LQ_ROLE_REP:
 	default:
 		return same(sc->user_id, owner_id);
 	}
@@ -282,7 +291,8 @@ static int filter_row(void *ctx, const struct lq_srv_feed *row)
 	struct page_filter *pf = ctx;
 	bool seen;
 
-	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0)
+	if (strcmp(row->type, "lead") == 0 || strcmp(row->type, "activity") == 0 ||
+	    strcmp(row->type, "appointment") == 0)
 		seen = lq_srv_scope_sees_lead(pf->sc, row->owner_id, row->team_id) ||
 		       ((row->prev_owner_id || row->prev_team_id) &&
 			lq_srv_scope_sees_lead(pf->sc, row->prev_owner_id, row->prev_team_id));

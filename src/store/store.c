@@ -516,6 +516,12 @@ enum lq_store_rc lq_store_act(struct lq_store *s, const struct lq_act_ctx *ctx,
 		rec.a.outcome = (int)ch.outcome;
 		rec.a.detail = (char *)ch.text;
 		break;
+	case LQ_CHANGE_CALLBACK:
+		rec.a.kind = LQ_ACT_CALLBACK;
+		lq_callback_subject(subject, sizeof subject, ch.callback_at, ch.callback_user);
+		rec.a.subject = subject;
+		rec.a.detail = (char *)ch.text;
+		break;
 	case LQ_CHANGE_NOTE:
 	default:
 		rec.a.kind = LQ_ACT_NOTE;
@@ -1072,6 +1078,38 @@ enum lq_store_rc lq_store_outbox_each(struct lq_store *s, const char *state,
 	return s->ops->outbox_each(s, state, cb, ctx);
 }
 
+/* The booking as this client sees it until the server answers: "pending",
+ * version 0, so that the server's copy replaces it. */
+static enum lq_store_rc put_pending_booking(struct lq_store *s, const char *id,
+					    const struct lq_lead *lead, const struct lq_user *rep,
+					    lq_time start, lq_time end, const char *tz,
+					    const char *mode, const char *notes)
+{
+	struct lq_appt a;
+	char *me = NULL;
+	bool stored;
+	enum lq_store_rc rc = s->ops->meta_get(s, "user_id", &me);
+	int m = lq_appt_mode_parse(mode ? mode : "phone");
+
+	if (rc != LQ_STORE_OK && rc != LQ_STORE_NOTFOUND)
+		return rc;
+	lq_appt_init(&a);
+	memcpy(a.id, id, LQ_UUID_SIZE);
+	memcpy(a.lead_id, lead->id, LQ_UUID_SIZE);
+	memcpy(a.rep_id, rep->id, LQ_UUID_SIZE);
+	snprintf(a.booked_by, sizeof a.booked_by, "%s", me ? me : "");
+	snprintf(a.tz, sizeof a.tz, "%s", tz ? tz : "");
+	a.start = start;
+	a.end = end;
+	a.mode = m < 0 ? LQ_APPT_PHONE : (enum lq_appt_mode)m;
+	a.status = LQ_APPT_ST_PENDING;
+	a.version = 0;
+	a.notes = (char *)notes;   /* borrowed: a is not cleared */
+	rc = s->ops->apply_appointment(s, &a, &stored);
+	lq_free(me);
+	return rc;
+}
+
 enum lq_store_rc lq_store_book(struct lq_store *s, const char *lead_id, const char *rep_id,
 			       lq_time start, lq_time end, const char *tz, const char *mode,
 			       const char *notes, lq_time now, struct lq_act_result *res,
@@ -1121,6 +1159,9 @@ enum lq_store_rc lq_store_book(struct lq_store *s, const char *lead_id, const ch
 	/* Not held: the slot is first come, first served. */
 	res->send_after = now;
 	rc = queue_op(s, "book_appointment", &lead, args, now, now, res->op_id);
+	if (rc == LQ_STORE_OK)
+		rc = put_pending_booking(s, res->activity_id, &lead, &rep, start, end, tz, mode,
+					 notes);
 	if (rc != LQ_STORE_OK)
 		goto fail;
 	rc = s->ops->commit(s);
@@ -1145,4 +1186,31 @@ enum lq_store_rc lq_store_apply_appointment(struct lq_store *s, const struct lq_
 {
 	*stored = false;
 	return s->ops->apply_appointment ? s->ops->apply_appointment(s, a, stored) : LQ_STORE_OK;
+}
+
+enum lq_store_rc lq_store_callback(struct lq_store *s, const struct lq_act_ctx *ctx,
+				   const char *lead_id, lq_time at, bool personal,
+				   const char *note, lq_time now, struct lq_act_result *res,
+				   char **err)
+{
+	/* Not held: an undo window would only delay the callback; it is
+	 * cancelled or moved with another callback instead. */
+	struct lq_act_ctx unheld = *ctx;
+	struct lq_change ch;
+
+	memset(&ch, 0, sizeof ch);
+	ch.kind = LQ_CHANGE_CALLBACK;
+	ch.at = now;
+	ch.callback_at = at;
+	ch.callback_user = personal ? ctx->actor_id : NULL;
+	ch.text = note && note[0] ? note : NULL;
+	unheld.undo_window_s = 0;
+	return lq_store_act(s, &unheld, lead_id, &ch, now, res, err);
+}
+
+enum lq_store_rc lq_store_each_appointment(struct lq_store *s, const char *rep_id,
+					   const char *lead_id, lq_time from, lq_time to,
+					   lq_appt_cb cb, void *ctx)
+{
+	return s->ops->each_appointment(s, rep_id, lead_id, from, to, cb, ctx);
 }

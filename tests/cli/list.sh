@@ -130,9 +130,11 @@ lq --demo --as telequal --reset list --all
 expect_rc 0 "--demo --as telequal --reset list"
 [ "$(sql "SELECT login FROM users WHERE id = (SELECT value FROM meta WHERE key = 'user_id')")" = tq ] ||
 	fail "--as telequal: the user is not tq"
-# The server scopes an agent to the leads they own (queues of their own come
-# with telequalification): no rep's lead may reach their cache.
-[ "$(sql "SELECT count(*) FROM leads WHERE owner_id IS NOT (SELECT value FROM meta WHERE key = 'user_id')")" = 0 ] ||
+# The server scopes an agent to their team's pool (its unowned leads) and
+# the leads they own: no rep's lead may reach their cache, the pool does.
+[ "$(sql "SELECT count(*) FROM leads WHERE owner_id IS NOT NULL AND owner_id IS NOT (SELECT value FROM meta WHERE key = 'user_id')")" = 0 ] ||
 	fail "--as telequal: a rep's lead reached the agent's cache"
+[ "$(sql "SELECT count(*) FROM leads WHERE owner_id IS NULL AND status = 'new' AND team_id = (SELECT team_id FROM users WHERE id = (SELECT value FROM meta WHERE key = 'user_id'))")" -gt 0 ] ||
+	fail "--as telequal: the agent has no pool to call"
 say "ok ($lines open leads of $leads)"
 exit 0

@@ -39,6 +39,8 @@ rc=$?
 grep -q "pending until the server accepts it" "$T/out" || fail "book does not say it is pending: $(cat "$T/out")"
 [ "$(cache_sql "SELECT count(*) FROM outbox WHERE kind = 'book_appointment' AND state = 'pending'")" = 1 ] ||
 	fail "no booking in the outbox"
+[ "$(cache_sql "SELECT status || ' ' || version FROM appointments WHERE lead_id = '$jose'")" = "pending 0" ] ||
+	fail "the booking is not pending in the agent's cache: $(cache_sql "SELECT * FROM appointments")"
 "$LEADQ" sync >"$T/out" 2>"$T/err"
 rc=$?
 [ "$rc" = 0 ] || fail "sync of the booking: exit $rc: $(cat "$T/out" "$T/err")"
@@ -67,5 +69,7 @@ grep -q "slot_taken\|another appointment" "$T/out" "$T/err" || fail "the conflic
 	fail "the server has overlapping bookings"
 [ "$(cache_sql "SELECT state FROM outbox WHERE kind = 'book_appointment'")" = conflict ] ||
 	fail "the conflicting booking is not marked so"
+[ "$(cache_sql "SELECT count(*) FROM appointments")" = 0 ] ||
+	fail "the refused booking is still pending in the cache: $(cache_sql "SELECT * FROM appointments")"
 server_stop
 say "ok"

@@ -448,10 +448,111 @@ static void check_change_round_trip(const struct lq_change *c, const char *kind,
 	} else if (c->kind == LQ_CHANGE_TOUCH) {
 		assert_int_equal(back.touch, c->touch);
 		assert_int_equal(back.outcome, c->outcome);
+	} else if (c->kind == LQ_CHANGE_CALLBACK) {
+		assert_true(back.callback_at == c->callback_at);
+		if (c->callback_user)
+			assert_string_equal(back.callback_user, c->callback_user);
+		else
+			assert_null(back.callback_user);
 	}
 	if (c->text)
 		assert_string_equal(back.text, c->text);
 	json_decref(j);
+}
+
+/* A callback: personal, team, cancelled; a bad user is refused. */
+static void test_callback_args(void **state)
+{
+	struct lq_change c, back;
+	char err[128];
+	json_t *j;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.kind = LQ_CHANGE_CALLBACK;
+	c.callback_at = T0;
+	c.callback_user = USER_ID;
+	c.text = "llamar tras la reunión";
+	check_change_round_trip(&c, "schedule_callback",
+				"{\"callback_at\":\"2026-01-05T09:00:00Z\",\"callback_user\":\""
+				USER_ID "\",\"text\":\"llamar tras la reunión\",\"activity\":\""
+				ACT_ID "\"}");
+	c.callback_user = NULL;
+	c.text = NULL;
+	check_change_round_trip(&c, "schedule_callback",
+				"{\"callback_at\":\"2026-01-05T09:00:00Z\",\"callback_user\":null,"
+				"\"activity\":\"" ACT_ID "\"}");
+	c.callback_at = LQ_TIME_NONE;
+	check_change_round_trip(&c, "schedule_callback",
+				"{\"callback_at\":null,\"callback_user\":null,\"activity\":\""
+				ACT_ID "\"}");
+	j = parse("{\"callback_at\":\"2026-01-05T09:00:00Z\",\"callback_user\":\"ana\"}");
+	assert_false(lq_change_from_args("schedule_callback", j, &back, err, sizeof err));
+	assert_string_equal(err, "schedule_callback.callback_user: expected a UUID");
+	json_decref(j);
+	j = parse("{\"callback_at\":\"mañana\"}");
+	assert_false(lq_change_from_args("schedule_callback", j, &back, err, sizeof err));
+	assert_non_null(strstr(err, "schedule_callback.callback_at"));
+	json_decref(j);
+}
+
+/* The free/busy answer: written by the server, read by the booking screen. */
+static void test_freebusy_round_trip(void **state)
+{
+	struct lq_interval busy[1] = { { T0, T0 + 1800 } };
+	struct lq_interval free_slots[2] = { { T0 + 1800, T0 + 3600 }, { T0 + 3600, T0 + 5400 } };
+	struct lq_freebusy fb, back;
+	char err[160], *text;
+	const char *bad;
+	json_t *j;
+
+	(void)state;
+	lq_freebusy_init(&fb);
+	memcpy(fb.rep_id, USER_ID, LQ_UUID_SIZE);
+	fb.rep_name = (char *)"Lucía Fernández";
+	fb.rep_tz = (char *)"Europe/Madrid";
+	fb.cal_tz = (char *)"Europe/Madrid";
+	fb.cal_hours = (char *)"mon-fri 09:00-14:00,15:00-18:00";
+	fb.from = T0;
+	fb.to = T0 + LQ_DAY;
+	fb.minutes = 30;
+	fb.busy = busy;
+	fb.nbusy = 1;
+	fb.free = free_slots;
+	fb.nfree = 2;
+	j = lq_freebusy_to_json(&fb);
+	assert_non_null(j);
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	assert_non_null(text);
+	assert_true(lq_freebusy_from_text(text, strlen(text), &back, err, sizeof err));
+	free(text);
+	assert_string_equal(back.rep_id, USER_ID);
+	assert_string_equal(back.rep_name, "Lucía Fernández");
+	assert_string_equal(back.cal_hours, "mon-fri 09:00-14:00,15:00-18:00");
+	assert_null(back.cal_holidays);
+	assert_true(back.from == T0 && back.to == T0 + LQ_DAY);
+	assert_int_equal(back.minutes, 30);
+	assert_int_equal(back.nbusy, 1);
+	assert_true(back.busy[0].start == T0 && back.busy[0].end == T0 + 1800);
+	assert_int_equal(back.nfree, 2);
+	assert_true(back.free[1].start == T0 + 3600 && back.free[1].end == T0 + 5400);
+	assert_false(back.more);
+	lq_freebusy_clear(&back);
+
+	/* Refused whole, naming the fault. */
+	bad = "{\"rep\":{\"id\":\"" USER_ID "\"},\"from\":\"2026-01-05T09:00:00Z\","
+	       "\"to\":\"2026-01-06T09:00:00Z\",\"minutes\":30,\"busy\":[],"
+	       "\"free\":[{\"start\":\"2026-01-05T10:00:00Z\",\"end\":\"2026-01-05T09:30:00Z\"}]}";
+	assert_false(lq_freebusy_from_text(bad, strlen(bad), &back, err, sizeof err));
+	assert_string_equal(err, "freebusy.free: item 0: expected start before end");
+	assert_null(back.free);
+	bad = "{\"rep\":{},\"from\":null}";
+	assert_false(lq_freebusy_from_text(bad, strlen(bad), &back, err, sizeof err));
+	assert_string_equal(err, "freebusy.rep.id: missing");
+	bad = "{\"rep\":";
+	assert_false(lq_freebusy_from_text(bad, strlen(bad), &back, err, sizeof err));
+	assert_non_null(strstr(err, "freebusy: "));
 }
 
 static void test_change_args_round_trip(void **state)
@@ -587,6 +688,8 @@ int main(void)
 		cmocka_unit_test(test_user_round_trip),
 		cmocka_unit_test(test_team_round_trip),
 		cmocka_unit_test(test_change_args_round_trip),
+		cmocka_unit_test(test_callback_args),
+		cmocka_unit_test(test_freebusy_round_trip),
 		cmocka_unit_test(test_change_args_bad),
 		cmocka_unit_test(test_alloc_failures),
 	};

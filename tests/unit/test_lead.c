@@ -811,6 +811,103 @@ static void test_user_team(void **state)
 	assert_true(t.policy.first_contact_minutes > 0);
 }
 
+#define AGENT "3f2a0000-0000-4000-8000-0000000000aa"
+#define OTHER "3f2a0000-0000-4000-8000-0000000000bb"
+
+/* A callback is due until a call from shortly before it on answers it;
+ * personal ones only for their user; closed or do-not-contact leads take
+ * none, but may always cancel. */
+static void test_callback(void **state)
+{
+	struct lq_lead l;
+	struct lq_change ch = { .kind = LQ_CHANGE_CALLBACK, .callback_at = T0 + 3600,
+				.callback_user = AGENT };
+	struct lq_change call = { .kind = LQ_CHANGE_TOUCH, .touch = LQ_TOUCH_CALL,
+				  .outcome = LQ_OUTCOME_CONNECTED };
+	struct lq_lead_state before;
+
+	(void)state;
+	lq_lead_init(&l);
+	assert_false(lq_lead_callback_pending(&l));
+	assert_true(lq_lead_due_at(&l, AGENT) == LQ_TIME_NONE);
+	assert_int_equal(lq_lead_apply(&l, NULL, &ch, &before), LQ_LEAD_EOK);
+	assert_string_equal(l.callback_user, AGENT);
+	assert_true(l.callback_at == T0 + 3600);
+	assert_true(lq_lead_callback_pending(&l));
+	assert_true(lq_lead_due_at(&l, AGENT) == T0 + 3600);
+	assert_true(lq_lead_due_at(&l, OTHER) == LQ_TIME_NONE);   /* not theirs */
+	assert_true(lq_lead_due_at(&l, NULL) == T0 + 3600);
+	/* An appointment earlier comes first. */
+	l.next_appt_at = T0 + 1800;
+	assert_true(lq_lead_due_at(&l, AGENT) == T0 + 1800);
+	l.next_appt_at = LQ_TIME_NONE;
+
+	/* A call well before the callback does not answer it; one from 15
+	 * minutes before does, and undoing it brings the callback back. */
+	call.at = T0;
+	assert_int_equal(lq_lead_apply(&l, NULL, &call, NULL), LQ_LEAD_EOK);
+	assert_true(lq_lead_callback_pending(&l));
+	call.at = T0 + 3600 - LQ_CALLBACK_WINDOW;
+	assert_int_equal(lq_lead_apply(&l, NULL, &call, &before), LQ_LEAD_EOK);
+	assert_false(lq_lead_callback_pending(&l));
+	assert_true(lq_lead_due_at(&l, AGENT) == LQ_TIME_NONE);
+	{
+		struct lq_lead_state after;
+
+		lq_lead_state_get(&l, &after);
+		assert_int_equal(lq_lead_undo(&l, &before, &after), LQ_LEAD_EOK);
+	}
+	assert_true(lq_lead_callback_pending(&l));
+
+	/* The team's: due for anyone. */
+	ch.callback_user = NULL;
+	ch.callback_at = T0 + 7200;
+	assert_int_equal(lq_lead_apply(&l, NULL, &ch, NULL), LQ_LEAD_EOK);
+	assert_null(l.callback_user);
+	assert_true(lq_lead_due_at(&l, OTHER) == T0 + 7200);
+
+	/* Refused on a do-not-contact or closed lead, the lead unchanged. */
+	l.do_not_contact = true;
+	ch.callback_at = T0 + 9000;
+	assert_int_equal(lq_lead_apply(&l, NULL, &ch, NULL), LQ_LEAD_EDO_NOT_CONTACT);
+	assert_true(l.callback_at == T0 + 7200);
+	l.do_not_contact = false;
+	l.status = LQ_STATUS_JUNK;
+	assert_int_equal(lq_lead_apply(&l, NULL, &ch, NULL), LQ_LEAD_ECLOSED);
+	/* Cancelling is always possible. */
+	ch.callback_at = LQ_TIME_NONE;
+	ch.callback_user = AGENT;
+	assert_int_equal(lq_lead_apply(&l, NULL, &ch, NULL), LQ_LEAD_EOK);
+	assert_true(l.callback_at == LQ_TIME_NONE);
+	assert_null(l.callback_user);
+	assert_false(lq_lead_callback_pending(&l));
+	lq_lead_clear(&l);
+}
+
+static void test_callback_subject(void **state)
+{
+	char buf[64];
+	lq_time at;
+	bool personal;
+
+	(void)state;
+	lq_callback_subject(buf, sizeof buf, T0, AGENT);
+	assert_string_equal(buf, "2026-01-01T00:00:00Z personal");
+	assert_true(lq_callback_subject_parse(buf, &at, &personal));
+	assert_true(at == T0 && personal);
+	lq_callback_subject(buf, sizeof buf, T0, NULL);
+	assert_string_equal(buf, "2026-01-01T00:00:00Z team");
+	assert_true(lq_callback_subject_parse(buf, &at, &personal));
+	assert_false(personal);
+	lq_callback_subject(buf, sizeof buf, LQ_TIME_NONE, AGENT);
+	assert_string_equal(buf, "cancelled");
+	assert_true(lq_callback_subject_parse(buf, &at, &personal));
+	assert_true(at == LQ_TIME_NONE);
+	assert_false(lq_callback_subject_parse("2026-01-01T00:00:00Z later", &at, &personal));
+	assert_false(lq_callback_subject_parse("tomorrow personal", &at, &personal));
+	assert_false(lq_callback_subject_parse(NULL, &at, &personal));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -838,6 +935,8 @@ int main(void)
 		cmocka_unit_test(test_score_parts_format_short),
 		cmocka_unit_test(test_activity_init_clear),
 		cmocka_unit_test(test_user_team),
+		cmocka_unit_test(test_callback),
+		cmocka_unit_test(test_callback_subject),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

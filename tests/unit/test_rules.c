@@ -914,7 +914,7 @@ static void test_policies_bad_files(void **state)
 	static const char nul_tz[] = "[team A]\ntz = Europe/M\0drid\n";
 	static const struct bad_file cases[] = {
 		{ "[team A]\nrouting = roundrobin\n", 0,
-		  "line 2: routing: expected direct, round_robin or single_contact" },
+		  "line 2: routing: expected direct, round_robin, single_contact or telequal" },
 		{ "[team A]\nrouting = Direct\n", 0, "line 2: routing: expected direct" },
 		{ "[team A]\non_breach = escalate\n", 0,
 		  "line 2: on_breach: expected notify or reassign" },

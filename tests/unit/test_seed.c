@@ -61,6 +61,8 @@ struct ctx {
 	long behaviour, touch_total, touch_acts_total, changes, assignments;
 	long sla[4];              /* by enum lq_sla_state, open leads only */
 	int appt_soon, appt_today;
+	int pool;                 /* unowned leads (the first team's pool) */
+	int pool_first;           /* the index of the first of them, -1 */
 	int failures;             /* checks inside callbacks that failed */
 
 	/* Stop after this many leads / activities (0: never) with this value. */
@@ -277,7 +279,14 @@ static void check_lead(struct ctx *c, const struct lq_lead *l)
 	else
 		CHECK(c, l->first_touch_at == LQ_TIME_NONE && l->last_touch_at == LQ_TIME_NONE);
 	CHECK(c, l->updated_at >= l->mql_at && l->updated_at <= c->now);
-	for (int i = 0; i < c->nusers; i++)
+	if (!l->owner_id) {
+		/* The pool: new, untouched, the first team's. */
+		owner_ok = l->status == LQ_STATUS_NEW && c->nteams > 0 &&
+			   strcmp(l->team_id, c->teams[0].id) == 0;
+		if (c->pool++ == 0)
+			c->pool_first = c->nleads;
+	}
+	for (int i = 0; l->owner_id && i < c->nusers; i++)
 		if (strcmp(c->users[i].id, l->owner_id) == 0)
 			owner_ok = c->users[i].role == LQ_ROLE_REP &&
 				   strcmp(c->users[i].team, l->team_id) == 0;
@@ -513,6 +522,11 @@ static void test_counts(void **state)
 	assert_string_equal(c->users[1].team, c->teams[0].id);
 	assert_string_equal(c->users[2].login, "tq");
 	assert_int_equal(c->users[2].role, LQ_ROLE_TELEQUAL);
+	assert_string_equal(c->users[2].team, c->teams[0].id);
+	/* The agent's pool: the last leads/25 (at most 40), unowned. */
+	assert_int_equal(c->pool, leads >= 100 ? (leads / 25 > 40 ? 40 : leads / 25) : 0);
+	if (c->pool)
+		assert_int_equal(c->pool_first, leads - c->pool);
 	for (int i = 0; i < c->nusers; i++) {
 		nreps += c->users[i].role == LQ_ROLE_REP;
 		nleads_users += c->users[i].role == LQ_ROLE_LEAD;
