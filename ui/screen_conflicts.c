@@ -83,6 +83,9 @@ static void describe_attempt(const struct lq_problem *p, char *out, size_t size)
 		case LQ_CHANGE_NOTE:
 			snprintf(out, size, _("note: %s"), ch.text ? ch.text : "");
 			break;
+		case LQ_CHANGE_CALLBACK:
+			snprintf(out, size, "%s", _(lq_activity_label(LQ_ACT_CALLBACK)));
+			break;
 		}
 	} else {
 		snprintf(out, size, "%s", p->kind);
