@@ -90,6 +90,28 @@ void lq_sync_step(struct lq_sync *sync);
 void lq_sync_kick(struct lq_sync *sync);
 void lq_sync_get_status(struct lq_sync *sync, struct lq_sync_status *out);
 
+/* A one-off GET beside sync (the booking screen's free/busy and proposed
+ * rep): on the engine's multi, with its bearer token, so it rides the same
+ * lq_sync_pollfds/lq_sync_step loop and never blocks.  path_and_query
+ * starts with "/" ("/api/v1/reps/ID/freebusy?from=…").  cb is called once,
+ * from lq_sync_step: status the HTTP status (0: the server could not be
+ * reached, timed out, or the answer was too large), body the answer
+ * (NUL-terminated, valid during the call only; "" when none), error a
+ * one-line reason ("" for a 2xx; "HTTP 404: no_rep: …" or curl's text
+ * otherwise).  The callback may start or cancel GETs.  Gives an id > 0, or
+ * -1 when it cannot start (too many in flight, out of memory, the engine
+ * stopped on a refused token): cb is then never called. */
+typedef void (*lq_sync_get_cb)(void *ctx, long status, const char *body, size_t len,
+			       const char *error);
+#define LQ_SYNC_GETS_MAX 8
+#define LQ_SYNC_GET_TIMEOUT_S 15
+int lq_sync_get(struct lq_sync *sync, const char *path_and_query, lq_sync_get_cb cb, void *ctx);
+/* Forgets a GET in flight: its callback is never called (a closed screen).
+ * Unknown or finished ids are ignored. */
+void lq_sync_get_cancel(struct lq_sync *sync, int id);
+/* Forgets every GET in flight whose callback context is ctx. */
+void lq_sync_get_cancel_ctx(struct lq_sync *sync, const void *ctx);
+
 /* POST /login (blocking: `leadq login` only).  0 and *token, *user (a
  * jansson object, json_decref it) malloc'd; 1 when the server cannot be
  * reached or answered something unexpected; 2 when it refused (401, 429);

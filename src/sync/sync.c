@@ -24,6 +24,7 @@
 #define BUF_KEEP (1024u * 1024)        /* larger bodies are not kept once caught up */
 #define BACKOFF_MAX_MS 60000
 #define OUTBOX_LOOK_MS 1000            /* how often an idle engine looks for due ops */
+#define GET_BODY_MAX (4u * 1024 * 1024)  /* a month of free slots is far less */
 
 /* --- the buffer ------------------------------------------------------------ */
 
@@ -126,6 +127,14 @@ struct req {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* A one-off GET (lq_sync_get); free when !r.active. */
+struct get_req {
+	struct req r;
+	int id;
+	lq_sync_get_cb cb;
+	void *ctx;
+};
+
 /* Alerts kept per page; a page with more (a burst) tells the first ones. */
 #define ALERTS_MAX 64
 
@@ -142,6 +151,8 @@ struct lq_sync {
 	void *ctx;
 
 	struct req push, pull;
+	struct get_req gets[LQ_SYNC_GETS_MAX];
+	int last_get_id;
 	bool initial_pull;           /* the pages of a pull from an empty cursor */
 	struct alert {               /* what the page being applied brought */
 		enum lq_alert_kind kind;
@@ -1034,6 +1045,124 @@ static void pull_done(struct lq_sync *s, long status)
 		s->st.done = true;
 }
 
+/* --- one-off GETs -------------------------------------------------------------- */
+
+static int gets_active(const struct lq_sync *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < LQ_SYNC_GETS_MAX; i++)
+		n += s->gets[i].r.active ? 1 : 0;
+	return n;
+}
+
+static struct get_req *get_of(struct lq_sync *s, struct req *r)
+{
+	for (int i = 0; i < LQ_SYNC_GETS_MAX; i++)
+		if (r == &s->gets[i].r)
+			return &s->gets[i];
+	return NULL;
+}
+
+static void get_forget(struct lq_sync *s, struct get_req *g)
+{
+	req_end(s, &g->r);
+	g->id = 0;
+	g->cb = NULL;
+	g->ctx = NULL;
+}
+
+/* The slot is free before the callback runs (it may start another GET);
+ * the answer's buffer is handed to the callback and freed after it. */
+static void get_done(struct lq_sync *s, struct get_req *g, CURLcode result)
+{
+	lq_sync_get_cb cb = g->cb;
+	void *ctx = g->ctx;
+	struct lq_buf body = g->r.resp;
+	long status = 0;
+	char why[300];
+
+	why[0] = '\0';
+	if (result == CURLE_WRITE_ERROR) {
+		snprintf(why, sizeof why, "%s", "the server's answer is too large");
+	} else if (result != CURLE_OK) {
+		snprintf(why, sizeof why, "%s",
+			 g->r.errbuf[0] ? g->r.errbuf : curl_easy_strerror(result));
+	} else {
+		curl_easy_getinfo(g->r.easy, CURLINFO_RESPONSE_CODE, &status);
+		if (status < 200 || status > 299) {
+			char detail[200];
+			json_t *j = body.data ? json_loadb(body.data, body.len, 0, NULL) : NULL;
+
+			detail[0] = '\0';
+			if (j && json_object_get(j, "error"))
+				error_text(json_object_get(j, "error"), detail, sizeof detail);
+			json_decref(j);
+			snprintf(why, sizeof why, "HTTP %ld%s%s", status, detail[0] ? ": " : "",
+				 detail);
+		}
+	}
+	if (status == 0)
+		body.len = 0;
+	lq_buf_init(&g->r.resp, GET_BODY_MAX);
+	get_forget(s, g);
+	if (cb)
+		cb(ctx, status, body.data && body.len ? body.data : "", body.len, why);
+	lq_buf_free(&body);
+}
+
+int lq_sync_get(struct lq_sync *s, const char *path_and_query, lq_sync_get_cb cb, void *ctx)
+{
+	struct get_req *g = NULL;
+	char *url;
+	char keep[sizeof s->st.error];
+
+	if (!s || !path_and_query || path_and_query[0] != '/' || !cb || s->stopped)
+		return -1;
+	for (int i = 0; i < LQ_SYNC_GETS_MAX && !g; i++)
+		if (!s->gets[i].r.active)
+			g = &s->gets[i];
+	if (!g)
+		return -1;
+	url = lq_os_asprintf("%s%s", s->base, path_and_query);
+	if (!url)
+		return -1;
+	if (g->r.resp.max == 0)
+		lq_buf_init(&g->r.resp, GET_BODY_MAX);
+	/* A GET that cannot start says so to its caller, not in sync's status. */
+	memcpy(keep, s->st.error, sizeof keep);
+	if (!req_start(s, &g->r, url, NULL, LQ_SYNC_GET_TIMEOUT_S)) {
+		memcpy(s->st.error, keep, sizeof keep);
+		free(url);
+		return -1;
+	}
+	free(url);
+	if (s->last_get_id >= INT32_MAX - 1)
+		s->last_get_id = 0;
+	g->id = ++s->last_get_id;
+	g->cb = cb;
+	g->ctx = ctx;
+	return g->id;
+}
+
+void lq_sync_get_cancel(struct lq_sync *s, int id)
+{
+	if (!s || id <= 0)
+		return;
+	for (int i = 0; i < LQ_SYNC_GETS_MAX; i++)
+		if (s->gets[i].r.active && s->gets[i].id == id)
+			get_forget(s, &s->gets[i]);
+}
+
+void lq_sync_get_cancel_ctx(struct lq_sync *s, const void *ctx)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < LQ_SYNC_GETS_MAX; i++)
+		if (s->gets[i].r.active && s->gets[i].ctx == ctx)
+			get_forget(s, &s->gets[i]);
+}
+
 /* --- the engine -------------------------------------------------------------- */
 
 struct lq_sync *lq_sync_new(struct lq_store *store, const struct lq_sync_opts *o, char **err)
@@ -1092,8 +1221,12 @@ void lq_sync_free(struct lq_sync **sp)
 	if (s->multi) {
 		req_end(s, &s->push);
 		req_end(s, &s->pull);
+		for (int i = 0; i < LQ_SYNC_GETS_MAX; i++)
+			req_end(s, &s->gets[i].r);
 		curl_multi_cleanup(s->multi);
 	}
+	for (int i = 0; i < LQ_SYNC_GETS_MAX; i++)
+		lq_buf_free(&s->gets[i].r.resp);
 	lq_buf_free(&s->push.resp);
 	lq_buf_free(&s->pull.resp);
 	lq_buf_free(&s->page);
@@ -1147,7 +1280,7 @@ int lq_sync_pollfds(struct lq_sync *s, struct pollfd *fds, int max, int *timeout
 	int64_t now = mono_ms();
 
 	*timeout_ms = OUTBOX_LOOK_MS;
-	if (s->stopped || (s->once && s->st.done))
+	if ((s->stopped || (s->once && s->st.done)) && gets_active(s) == 0)
 		return 0;
 	FD_ZERO(&r);
 	FD_ZERO(&w);
@@ -1173,11 +1306,13 @@ int lq_sync_pollfds(struct lq_sync *s, struct pollfd *fds, int max, int *timeout
 	if (t >= 0 && t < *timeout_ms)
 		*timeout_ms = (int)t;
 	/* A transfer curl cannot report a descriptor for yet: come back soon. */
-	if ((s->push.active || s->pull.active) && maxfd < 0 && *timeout_ms > 100)
+	if ((s->push.active || s->pull.active || gets_active(s)) && maxfd < 0 &&
+	    *timeout_ms > 100)
 		*timeout_ms = 100;
 	if (s->next_try_ms > now && s->next_try_ms - now < *timeout_ms)
 		*timeout_ms = (int)(s->next_try_ms - now);
-	if ((!s->push.active && !s->pull.active && s->next_try_ms <= now) || s->finished)
+	if ((!s->stopped && !(s->once && s->st.done) && !s->push.active && !s->pull.active &&
+	     s->next_try_ms <= now) || s->finished)
 		*timeout_ms = 0;
 	return n;
 }
@@ -1187,11 +1322,13 @@ void lq_sync_step(struct lq_sync *s)
 	int running = 0, left = 0;
 	CURLMsg *m;
 
-	if (s->stopped)
+	/* A stopped engine (401) still finishes its GETs. */
+	if (s->stopped && gets_active(s) == 0)
 		return;
 	curl_multi_perform(s->multi, &running);
 	while ((m = curl_multi_info_read(s->multi, &left))) {
 		struct req *r = NULL;
+		struct get_req *g;
 		long status = 0;
 		char why[300];
 
@@ -1200,6 +1337,11 @@ void lq_sync_step(struct lq_sync *s)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		if (!r)
 			continue;
+		g = get_of(s, r);
+		if (g) {
+			get_done(s, g, m->data.result);
+			continue;
+		}
 		if (m->data.result != CURLE_OK) {
 			snprintf(why, sizeof why, "%s: %s", r == &s->push ? "push" : "pull",
 				 r->errbuf[0] ? r->errbuf : curl_easy_strerror(m->data.result));
@@ -1224,11 +1366,12 @@ void lq_sync_step(struct lq_sync *s)
 		}
 	}
 	start_next(s);
-	if (s->push.active || s->pull.active)
+	if (s->push.active || s->pull.active || gets_active(s))
 		curl_multi_perform(s->multi, &running);
 	/* A transfer that ended in that perform has no descriptor left to poll:
 	 * its answer waits in curl's queue (pollfds then asks for no wait). */
-	s->finished = (s->push.active ? 1 : 0) + (s->pull.active ? 1 : 0) > running;
+	s->finished = (s->push.active ? 1 : 0) + (s->pull.active ? 1 : 0) + gets_active(s) >
+		      running;
 }
 
 static int count_op(void *ctx, const struct lq_outbox_op *op)
