@@ -85,6 +85,12 @@ static void apply_change(struct lq_app *app, const char *lead_id, const struct l
 	acted(app, &res, what);
 }
 
+void lq_app_apply_change(struct lq_app *app, const char *lead_id, const struct lq_change *ch,
+			 const char *what)
+{
+	apply_change(app, lead_id, ch, what);
+}
+
 static enum lq_status action_status(enum lq_action a)
 {
 	switch (a) {
@@ -222,6 +228,30 @@ int lq_do_touch(struct lq_app *app, enum lq_action a)
 	snprintf(title, sizeof title, _("call with %s: outcome?"), lead_name(l));
 	lq_popup_picker(app, title, labels, n, outcome_done, 0, l->id);
 	return LQ_H_REDRAW;
+}
+
+/* 1-4: a call with its outcome in one key (undone with z like any change). */
+int lq_do_call_outcome(struct lq_app *app, enum lq_action a)
+{
+	const struct lq_lead *l = lq_app_selected(app);
+	enum lq_outcome o;
+
+	switch (a) {
+	case LQ_ACTION_CALL_VOICEMAIL:
+		o = LQ_OUTCOME_VOICEMAIL;
+		break;
+	case LQ_ACTION_CALL_NO_ANSWER:
+		o = LQ_OUTCOME_NO_ANSWER;
+		break;
+	case LQ_ACTION_CALL_WRONG_NUMBER:
+		o = LQ_OUTCOME_WRONG_NUMBER;
+		break;
+	default:
+		o = LQ_OUTCOME_CONNECTED;
+		break;
+	}
+	log_touch(app, l->id, LQ_TOUCH_CALL, o);
+	return LQ_H_HANDLED;
 }
 
 static void note_done(struct lq_app *app, int choice, const char *text)

@@ -259,10 +259,11 @@ int lq_app_sla_text(struct lq_app *app, const struct lq_queue_item *it, char *bu
 	*mark = "  ";
 	buf[0] = '\0';
 	if (it->group == LQ_GROUP_DUE_NOW && l->next_appt_at != LQ_TIME_NONE) {
-		lq_duration_format(l->next_appt_at - app->now, d, sizeof d);
-		/* The "@" mark says it is an appointment; the column keeps the time. */
-		snprintf(buf, size, "%s", d);
-		*mark = "@ ";
+		bool callback = lq_app_due_is_callback(l);
+
+		/* The mark says which: "@" an appointment, "☎" a callback. */
+		lq_app_countdown(app->now, l->next_appt_at, callback, 9, buf, size);
+		*mark = callback ? "☎ " : "@ ";
 		return LQ_C_AT_RISK;
 	}
 	lq_app_sla(app, l, &v);
@@ -280,6 +281,69 @@ int lq_app_sla_text(struct lq_app *app, const struct lq_queue_item *it, char *bu
 	default:
 		return LQ_C_ON_TRACK;
 	}
+}
+
+bool lq_app_due_is_callback(const struct lq_lead *l)
+{
+	return l->callback_at != LQ_TIME_NONE && l->next_appt_at == l->callback_at &&
+	       lq_lead_callback_pending(l);
+}
+
+/* Picks the long form when it fits in narrow columns (0: any), else the
+ * short one. */
+static void fit(char *buf, size_t size, int narrow, const char *longer, const char *shorter)
+{
+	snprintf(buf, size, "%s", narrow > 0 && lq_text_width(longer) > narrow ? shorter : longer);
+}
+
+const char *lq_app_countdown(lq_time now, lq_time start, bool callback, int narrow, char *buf,
+			     size_t size)
+{
+	lq_time d = start - now;
+	char a[64], b[64];
+	long m, h;
+
+	if (d > -LQ_MINUTE && d < LQ_MINUTE) {
+		snprintf(buf, size, "%s", callback ? _("due now") : _("starts now"));
+		return buf;
+	}
+	if (d > 0) {
+		/* Rounded up: 11 min 30 s away is "in 12 min". */
+		m = (long)((d + LQ_MINUTE - 1) / LQ_MINUTE);
+		h = m / 60;
+		if (m < 60) {
+			snprintf(a, sizeof a, _("in %ld min"), m);
+			snprintf(b, sizeof b, _("in %ldm"), m);
+		} else if (h < 24) {
+			snprintf(a, sizeof a, _("in %ld h %02ld min"), h, m % 60);
+			snprintf(b, sizeof b, _("in %ldh %02ldm"), h, m % 60);
+			if (narrow > 0 && lq_text_width(b) > narrow)
+				snprintf(b, sizeof b, _("in %ldh"), h);
+		} else {
+			snprintf(a, sizeof a, P_("in %ld day", "in %ld days", h / 24), h / 24);
+			snprintf(b, sizeof b, _("in %ldd"), h / 24);
+		}
+		fit(buf, size, narrow, a, b);
+		return buf;
+	}
+	m = (long)(-d / LQ_MINUTE);
+	h = m / 60;
+	if (m < 60) {
+		snprintf(a, sizeof a, callback ? _("due %ld min ago") : _("started %ld min ago"), m);
+		if (narrow > 0 && lq_text_width(a) > narrow)
+			snprintf(a, sizeof a, _("%ld min ago"), m);
+		snprintf(b, sizeof b, _("%ldm ago"), m);
+	} else if (h < 24) {
+		snprintf(a, sizeof a, callback ? _("due %ld h %02ld min ago") :
+			 _("started %ld h %02ld min ago"), h, m % 60);
+		snprintf(b, sizeof b, _("%ldh ago"), h);
+	} else {
+		snprintf(a, sizeof a, callback ? P_("due %ld day ago", "due %ld days ago", h / 24) :
+			 P_("started %ld day ago", "started %ld days ago", h / 24), h / 24);
+		snprintf(b, sizeof b, _("%ldd ago"), h / 24);
+	}
+	fit(buf, size, narrow, a, b);
+	return buf;
 }
 
 static void refresh_counts(struct lq_app *app)
@@ -375,7 +439,9 @@ void lq_app_update_lead(struct lq_app *app, const char *lead_id)
 		l->sla_first_due = fresh.sla_first_due;
 		l->sla_cadence_due = fresh.sla_cadence_due;
 		l->next_touch_due = fresh.next_touch_due;
-		l->next_appt_at = fresh.next_appt_at;
+		/* As the loaded set has it: a callback due for this user counts. */
+		l->next_appt_at = lq_lead_due_at(&fresh, app->s->user.id);
+		l->callback_at = fresh.callback_at;
 		l->do_not_contact = fresh.do_not_contact;
 		l->version = fresh.version;
 		l->updated_at = fresh.updated_at;
@@ -589,7 +655,7 @@ void lq_app_set_screen(struct lq_app *app, const struct lq_screen_ops *screen)
 		app->pinned = lq_app_selected(app);
 	if (screen == &lq_screen_lead && app->pinned)
 		alert_seen(app, app->pinned->id);
-	if (screen == &lq_screen_queue)
+	if (screen == &lq_screen_queue || screen == &lq_screen_day)
 		app->pinned = NULL;
 	if (screen != app->screen)
 		app->back_to = app->screen;
@@ -712,6 +778,8 @@ int lq_do_open(struct lq_app *app, enum lq_action a)
 int lq_do_back(struct lq_app *app, enum lq_action a)
 {
 	(void)a;
+	if (lq_day_back(app))
+		return LQ_H_REDRAW;
 	if (app->screen != &lq_screen_queue) {
 		lq_app_set_screen(app, &lq_screen_queue);
 		app->focus = LQ_FOCUS_QUEUE;
@@ -1081,6 +1149,9 @@ void lq_app_close(struct lq_app **pp)
 	}
 	lq_app_forget_timeline(app);
 	lq_problems_free(app);
+	lq_checklist_free(app);
+	lq_day_free(app);
+	lq_booking_close(app);
 	for (int i = 0; i < app->nzones; i++) {
 		free(app->zones[i].name);
 		lq_tz_free(&app->zones[i].tz);
@@ -1300,6 +1371,10 @@ static bool sync_turn(struct lq_app *app)
 		redraw = true;
 	}
 	app->sync_st = st;
+	if (app->dirty) {
+		app->dirty = false;
+		redraw = true;
+	}
 	if (app->ring) {
 		/* Heard even on another screen; both may be off (leadq.conf). */
 		app->ring = false;

@@ -30,6 +30,7 @@ void lq_config_free(struct lq_config *c)
 	free(c->server);
 	for (int i = 0; i < 3; i++)
 		free(c->reasons[i]);
+	free(c->checklist);
 	free(c->bindings);
 	lq_config_defaults(c);
 }
@@ -137,6 +138,57 @@ static char *normalize_reasons(const char *v, char *bad, size_t badsize, bool *n
 		len += n;
 		out[len] = '\0';
 		if (*p != ',')
+			break;
+		p++;
+	}
+	return out;
+}
+
+/* "a? | b ?|c" -> "a?|b ?|c" (malloc'd); NULL with the reason in why. */
+static char *normalize_checklist(const char *v, char *why, size_t whysize)
+{
+	char *out = malloc(strlen(v) + 1);
+	size_t len = 0;
+	int count = 0;
+	const char *p = v;
+
+	if (!out) {
+		snprintf(why, whysize, "%s", _("out of memory"));
+		return NULL;
+	}
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		const char *start = p;
+		while (*p && *p != '|')
+			p++;
+		const char *end = p;
+		while (end > start && is_blank(end[-1]))
+			end--;
+		size_t n = (size_t)(end - start);
+		if (n == 0) {
+			snprintf(why, whysize, "%s", _("checklist: an empty question (questions are separated by '|')"));
+			free(out);
+			return NULL;
+		}
+		if (n > LQ_CONFIG_QUESTION_MAX) {
+			snprintf(why, whysize, _("checklist: a question is longer than %d bytes"),
+				 LQ_CONFIG_QUESTION_MAX);
+			free(out);
+			return NULL;
+		}
+		if (++count > LQ_CONFIG_CHECKLIST_MAX) {
+			snprintf(why, whysize, _("checklist: at most %d questions"),
+				 LQ_CONFIG_CHECKLIST_MAX);
+			free(out);
+			return NULL;
+		}
+		if (len > 0)
+			out[len++] = '|';
+		memcpy(out + len, start, n);
+		len += n;
+		out[len] = '\0';
+		if (*p != '|')
 			break;
 		p++;
 	}
@@ -283,6 +335,15 @@ static int parse_line(struct lq_config *c, char *s, int line, char *why, size_t 
 			snprintf(why, whysize, _("%s: expected on or off, not '%s'"), key, value);
 			return -1;
 		}
+		return 0;
+	}
+	if (strcmp(key, "checklist") == 0) {
+		char *list = normalize_checklist(value, why, whysize);
+
+		if (!list)
+			return -1;
+		free(c->checklist);
+		c->checklist = list;
 		return 0;
 	}
 	for (int i = 0; i < 3; i++) {

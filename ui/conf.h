@@ -11,6 +11,8 @@
  *   reasons.recycle = not_ready, no_budget, timing
  *   reasons.junk = spam, fake
  *   reasons.unreachable = no_answer, wrong_number
+ *   checklist = Budget confirmed? | Decision maker? | Timeline?
+ *                              # telequalification questions, '|' between
  *   bind <key> <action>        # bind x qualify ; bind <F2> help
  *
  * Values are UTF-8; a comment starts at a '#' that opens the line or follows
@@ -41,6 +43,7 @@ struct lq_config {
 	int escdelay_ms;            /* default 25 */
 	int sync_batch;             /* ops per push; 0: the sync engine's default */
 	char *reasons[3];           /* csv for recycle, junk, unreachable; NULL = defaults */
+	char *checklist;            /* questions joined by '|', trimmed; NULL = defaults */
 	struct lq_binding *bindings;
 	size_t nbindings;
 };
@@ -49,6 +52,8 @@ struct lq_config {
 #define LQ_CONFIG_UNDO_MAX 600
 #define LQ_CONFIG_ESCDELAY_MAX 1000
 #define LQ_CONFIG_SYNC_BATCH_MAX 1000   /* the server takes at most 1000 ops a request */
+#define LQ_CONFIG_CHECKLIST_MAX 9       /* questions (one digit picks each answer) */
+#define LQ_CONFIG_QUESTION_MAX 100      /* bytes of one question */
 
 void lq_config_defaults(struct lq_config *c);
 /* Starts from the defaults (c must hold no allocations yet) and reads the

@@ -43,6 +43,8 @@ extern const struct lq_screen_ops lq_screen_queue;
 extern const struct lq_screen_ops lq_screen_lead;
 extern const struct lq_screen_ops lq_screen_help;
 extern const struct lq_screen_ops lq_screen_conflicts;
+extern const struct lq_screen_ops lq_screen_booking;
+extern const struct lq_screen_ops lq_screen_day;
 
 /* An op the server did not apply, copied out of the outbox. */
 struct lq_problem {
@@ -191,6 +193,15 @@ struct lq_app {
 	size_t nalerts, alerts_cap;
 	bool ring;                   /* an alert came since the last turn */
 	bool dispatcher;             /* the team's single point of contact */
+
+	/* The qualification checklist being answered (checklist.c) and the
+	 * day view's state (screen_day.c); NULL until first used. */
+	struct lq_checklist_run *checklist;
+	struct lq_day_view *day;
+
+	/* The booking screen's state (screen_booking.c); NULL when closed. */
+	struct lq_booking *booking;
+	bool dirty;                  /* an answer arrived: draw again (sync_turn) */
 };
 
 /* app.c: the model. */
@@ -255,6 +266,21 @@ int lq_do_conflicts(struct lq_app *app, enum lq_action a);
 int lq_do_team(struct lq_app *app, enum lq_action a);
 int lq_do_load(struct lq_app *app, enum lq_action a);
 int lq_do_reassign(struct lq_app *app, enum lq_action a);
+int lq_do_call_outcome(struct lq_app *app, enum lq_action a);
+int lq_do_checklist(struct lq_app *app, enum lq_action a);
+int lq_do_day(struct lq_app *app, enum lq_action a);
+int lq_do_book(struct lq_app *app, enum lq_action a);
+/* screen_booking.c: opens the booking screen on a lead (rep_id NULL: the
+ * proposed rep; want_start: the slot to highlight, LQ_TIME_NONE; replaces_op:
+ * a conflicting booking op dropped once the new one is queued, or NULL);
+ * close cancels its requests and frees it. */
+void lq_booking_open(struct lq_app *app, const char *lead_id, const char *rep_id,
+		     lq_time want_start, const char *replaces_op);
+void lq_booking_close(struct lq_app *app);
+/* Records one change of a lead through lq_store_act(), as the keys do
+ * (actions.c): the status bar says `what` with the undo window. */
+void lq_app_apply_change(struct lq_app *app, const char *lead_id, const struct lq_change *ch,
+			 const char *what);
 /* (Re)reads the conflicts and rejections of the outbox; -1 on failure. */
 int lq_problems_load(struct lq_app *app);
 void lq_problems_free(struct lq_app *app);
@@ -298,6 +324,35 @@ enum lq_pane { LQ_PANE_NONE, LQ_PANE_BOTTOM, LQ_PANE_SIDE };
 enum lq_pane lq_app_pane(void);
 #define LQ_PANE_BOTTOM_ROWS 14
 #define LQ_PANE_SIDE_COLS 46
+
+/* How far a start is from now, for appointments and callbacks: "in 12 min",
+ * "in 2 h 05 min", "started 3 min ago" (a callback: "due 3 min ago");
+ * narrow: at most `narrow` columns when it can ("3 min ago", "12m ago"),
+ * 0 for the long form.  Returns buf. */
+const char *lq_app_countdown(lq_time now, lq_time start, bool callback, int narrow, char *buf,
+			     size_t size);
+/* Whether the lead's due time (next_appt_at in the loaded set) is its
+ * callback rather than an appointment. */
+bool lq_app_due_is_callback(const struct lq_lead *l);
+
+/* checklist.c: the telequalification checklist.  The questions in force
+ * (the config's `checklist`, else the translated defaults) into q; returns
+ * how many.  lines: the checklist with the answers of the lead's latest
+ * saved checklist note. */
+#define LQ_CHECKLIST_MAX 9
+#define LQ_CHECKLIST_TEXT 128
+int lq_checklist_questions(const struct lq_app *app, char q[][LQ_CHECKLIST_TEXT], int max);
+int lq_checklist_lines(struct lq_app *app, const struct lq_lead *l, struct lq_line *lines,
+		       int max);
+void lq_checklist_free(struct lq_app *app);
+
+/* screen_day.c: the lead's appointments and callback, for the lead view;
+ * and freeing the day view's state. */
+int lq_lead_appt_lines(struct lq_app *app, const struct lq_lead *l, struct lq_line *lines,
+		       int max);
+void lq_day_free(struct lq_app *app);
+/* Esc on a lead the day view opened: back to the day view (true). */
+bool lq_day_back(struct lq_app *app);
 
 /* Time in the given zone as "HH:MM" or "YYYY-MM-DD HH:MM" (with_date). */
 void lq_app_format_local(const struct lq_tz *tz, lq_time t, bool with_date, char *buf,

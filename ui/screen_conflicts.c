@@ -60,13 +60,60 @@ int lq_problems_load(struct lq_app *app)
 	return 0;
 }
 
-/* The rep's attempt in words: "→ junk (spam)", "call: no answer", "note". */
-static void describe_attempt(const struct lq_problem *p, char *out, size_t size)
+static bool is_booking(const struct lq_problem *p)
+{
+	return strcmp(p->kind, "book_appointment") == 0;
+}
+
+/* A booking's rep and start, from its args (JSON text). */
+static bool booking_args(const struct lq_problem *p, char rep[LQ_UUID_SIZE], lq_time *start)
 {
 	json_t *args = json_loads(p->args, 0, NULL);
+	const char *r = json_string_value(json_object_get(args, "rep"));
+	const char *at = json_string_value(json_object_get(args, "start"));
+	bool ok = r && strlen(r) < LQ_UUID_SIZE;
+
+	rep[0] = '\0';
+	*start = LQ_TIME_NONE;
+	if (ok)
+		memcpy(rep, r, strlen(r) + 1);
+	if (!at || !lq_time_parse(at, start))
+		*start = LQ_TIME_NONE;
+	json_decref(args);
+	return ok;
+}
+
+/* "booking Tue 2027-01-05 10:00 with ana" (the agent's zone). */
+static void describe_booking(struct lq_app *app, const struct lq_problem *p, char *out,
+			     size_t size)
+{
+	char rep_id[LQ_UUID_SIZE], when[64];
+	struct lq_user rep;
+	lq_time start;
+
+	lq_user_init(&rep);
+	booking_args(p, rep_id, &start);
+	lq_app_format_local(app->s->user_tz, start, true, when, sizeof when);
+	if (rep_id[0] && lq_store_get_user(app->s->store, rep_id, &rep) == LQ_STORE_OK)
+		snprintf(out, size, _("booking %s with %s"), when, rep.login ? rep.login : rep_id);
+	else
+		snprintf(out, size, _("booking %s"), when);
+	lq_user_clear(&rep);
+}
+
+/* The rep's attempt in words: "→ junk (spam)", "call: no answer", "note". */
+static void describe_attempt(struct lq_app *app, const struct lq_problem *p, char *out,
+			     size_t size)
+{
+	json_t *args;
 	struct lq_change ch;
 	char why[128];
 
+	if (is_booking(p)) {
+		describe_booking(app, p, out, size);
+		return;
+	}
+	args = json_loads(p->args, 0, NULL);
 	memset(&ch, 0, sizeof ch);
 	if (args && lq_change_from_args(p->kind, args, &ch, why, sizeof why)) {
 		switch (ch.kind) {
@@ -84,7 +131,7 @@ static void describe_attempt(const struct lq_problem *p, char *out, size_t size)
 			snprintf(out, size, _("note: %s"), ch.text ? ch.text : "");
 			break;
 		case LQ_CHANGE_CALLBACK:
-			snprintf(out, size, "%s", _(lq_activity_label(LQ_ACT_CALLBACK)));
+			snprintf(out, size, "%s", _("callback"));
 			break;
 		}
 	} else {
@@ -127,7 +174,8 @@ static void conflicts_draw(struct lq_app *app)
 	char title[256];
 
 	snprintf(title, sizeof title,
-		 _("Not applied by the server (%zu) · Enter redo · d drop · Esc back"), app->nproblems);
+		 _("Not applied by the server (%zu) · Enter redo · a another slot · d drop · Esc back"),
+		 app->nproblems);
 	lq_draw_fill(0, 0, COLS, hattr);
 	lq_draw_str(0, 1, COLS - 2, title, hattr);
 	if (app->nproblems == 0) {
@@ -142,7 +190,7 @@ static void conflicts_draw(struct lq_app *app)
 		char attempt[256], server[256], line[600];
 		attr_t a = i == app->problem_cursor ? lq_attr(LQ_C_SELECT) : A_NORMAL;
 
-		describe_attempt(p, attempt, sizeof attempt);
+		describe_attempt(app, p, attempt, sizeof attempt);
 		describe_server(app, p, server, sizeof server);
 		snprintf(line, sizeof line, _("%s — yours: %s"),
 			 l && l->name ? l->name : p->lead_id, attempt);
@@ -190,8 +238,28 @@ static void redo(struct lq_app *app, const struct lq_problem *p)
 	free(err);
 }
 
+/* A taken slot: the booking screen on that lead and rep, near that time;
+ * the new booking replaces this op once queued. */
+static int another_slot(struct lq_app *app, const struct lq_problem *p)
+{
+	char rep_id[LQ_UUID_SIZE], lead_id[LQ_UUID_SIZE], op_id[LQ_UUID_SIZE];
+	lq_time start;
+
+	if (!is_booking(p)) {
+		lq_app_message(app, false, "%s", _("not a booking: Enter redoes it, d drops it"));
+		return LQ_H_REDRAW;
+	}
+	booking_args(p, rep_id, &start);
+	memcpy(lead_id, p->lead_id, LQ_UUID_SIZE);
+	memcpy(op_id, p->op_id, LQ_UUID_SIZE);
+	lq_booking_open(app, lead_id, rep_id[0] ? rep_id : NULL, start, op_id);
+	return LQ_H_REDRAW;
+}
+
 static int conflicts_key(struct lq_app *app, enum lq_action action, int key)
 {
+	if (key == 'a' && app->nproblems)
+		return another_slot(app, &app->problems[app->problem_cursor]);
 	if (key == 'd' && app->nproblems) {
 		const struct lq_problem *p = &app->problems[app->problem_cursor];
 
@@ -210,6 +278,8 @@ static int conflicts_key(struct lq_app *app, enum lq_action action, int key)
 			app->problem_cursor++;
 		return LQ_H_REDRAW;
 	case LQ_ACTION_OPEN:
+		if (app->nproblems && is_booking(&app->problems[app->problem_cursor]))
+			return another_slot(app, &app->problems[app->problem_cursor]);
 		if (app->nproblems) {
 			redo(app, &app->problems[app->problem_cursor]);
 			lq_problems_load(app);

@@ -103,10 +103,9 @@ int lq_lead_detail_lines(struct lq_app *app, const struct lq_lead *l, struct lq_
 	n = add(lines, n, max, LQ_C_NORMAL, false, _("status %s%s%s · touches %d/%d · last %s"),
 		_(lq_status_label(l->status)), l->reason[0] ? " · " : "", l->reason, l->touches,
 		l->touches_required, when);
-	if (l->next_appt_at != LQ_TIME_NONE) {
-		lq_app_format_local(app->s->user_tz, l->next_appt_at, true, when, sizeof when);
-		n = add(lines, n, max, LQ_C_AT_RISK, false, _("appointment %s"), when);
-	}
+	/* Its appointments and callback; a telequal agent's checklist. */
+	n += lq_lead_appt_lines(app, l, lines + n, max - n);
+	n += lq_checklist_lines(app, l, lines + n, max - n);
 	return n;
 }
 

@@ -86,6 +86,17 @@ static void draw_header(struct lq_app *app)
 		snprintf(view, sizeof view, "%s", lq_app_filter_label(app->filter_idx));
 	snprintf(counts, sizeof counts, _("open %d · breached %d · at risk %d"), app->n_open,
 		 app->n_breached, app->n_at_risk);
+	if (app->s->user.role == LQ_ROLE_TELEQUAL) {
+		/* An agent works the team's pool: their calling queue. */
+		char tmp[sizeof counts];
+		size_t len;
+
+		snprintf(tmp, sizeof tmp, "%s · ", _("calling queue"));
+		len = strlen(tmp);
+		memcpy(tmp + len, counts, strnlen(counts, sizeof tmp - len - 1));
+		tmp[len + strnlen(counts, sizeof tmp - len - 1)] = '\0';
+		memcpy(counts, tmp, sizeof counts);
+	}
 	if (lq_app_is_team_lead(app)) {
 		char tmp[sizeof counts];
 		size_t len;

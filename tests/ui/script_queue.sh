@@ -59,12 +59,12 @@ cat >"$TEST_DIR/help.expected" <<'EOF2'
  u                unreachable, with a reason
  z                undo the last change
  c                log a call, with its outcome
+ 1                log a call: connected (one key)
+ 2                log a call: voicemail (one key)
+ 3                log a call: no answer (one key)
+ 4                log a call: wrong number (one key)
  e                log an email
  n                add a note
- /                search (name, company, email, city…)
- f                next filter (open, all, breached, each status)
- s                next sort
- <Space>          mark the lead (for bulk actions)
 EOF2
 head -n 23 "$TEST_DIR/help80.txt" >"$TEST_DIR/help80.top"
 check "help screen (exact)" same_screen "$TEST_DIR/help.expected" "$TEST_DIR/help80.top"

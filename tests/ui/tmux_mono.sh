@@ -26,8 +26,8 @@ tmux_keys Escape
 check "Esc: back to the queue" wait_for "Touch"
 tmux_keys C-l
 check "Ctrl-L redraws" wait_for " · open "
-tmux_keys b
-check "b: not available yet" wait_for "not available yet"
+tmux_keys o
+check "o: not available yet" wait_for "not available yet"
 tmux_keys Q
 check "Q quits with 0" wait_for "leadq-exited-0"
 finish
