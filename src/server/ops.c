@@ -153,6 +153,24 @@ static bool add_lead(json_t *r, const struct lq_lead *l)
 /* The stored result of an applied op, {"id", "result", "lead"} as
  * result_new and add_lead make it, around the lead's text already made
  * (id is a UUID: ops_valid checked it). */
+/* The answer of an applied op: the lead as it is now, or, when the op took
+ * it out of the caller's view (an agent booking a pool lead for a rep),
+ * "removed": the feed's removal may reach the client before this answer,
+ * while the op is outstanding, and the client must not keep the lead. */
+static char *applied_removed_text(const char *id)
+{
+	static const char head[] = "{\"id\":\"", tail[] = "\",\"result\":\"applied\",\"removed\":true}";
+	size_t id_len = strlen(id);
+	char *text = malloc(sizeof head - 1 + id_len + sizeof tail);
+
+	if (!text)
+		return NULL;
+	memcpy(text, head, sizeof head - 1);
+	memcpy(text + sizeof head - 1, id, id_len);
+	memcpy(text + sizeof head - 1 + id_len, tail, sizeof tail);
+	return text;
+}
+
 static char *applied_text(const char *id, const char *lead_text)
 {
 	static const char head[] = "{\"id\":\"", mid[] = "\",\"result\":\"applied\",\"lead\":";
@@ -756,7 +774,10 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	srv_lead_changed(S, &w.lead, w.moved, &w.status_version, now);
 	jafter = lq_lead_to_json(&w.lead);
 	after_text = jafter ? json_dumps(jafter, JSON_COMPACT) : NULL;
-	if (!before_text || !after_text || !(res_text = applied_text(id, after_text))) {
+	res_text = !after_text ? NULL
+		   : lq_srv_scope_sees_lead(&c->scope, w.lead.owner_id, w.lead.team_id)
+		   ? applied_text(id, after_text) : applied_removed_text(id);
+	if (!before_text || !res_text) {
 		rc = LQ_STORE_NOMEM;
 		goto store_fail;
 	}

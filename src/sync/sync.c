@@ -529,6 +529,12 @@ static enum lq_store_rc apply_result(struct lq_sync *s, const struct sent_op *so
 		rc = lq_store_outbox_mark(s->store, so->id, result, NULL);
 		if (rc == LQ_STORE_OK && have_lead)
 			rc = lq_store_apply_op_lead(s->store, &op, &lead, &stored);
+		/* The op took the lead out of this user's view (a booking for a
+		 * rep): the feed's removal may have come while it was outstanding. */
+		if (rc == LQ_STORE_OK && json_is_true(json_object_get(res, "removed"))) {
+			rc = lq_store_remove_lead(s->store, so->lead_id);
+			stored = true;
+		}
 	} else if (strcmp(result, "conflict") == 0) {
 		error_text(json_object_get(res, "error"), msg, sizeof msg);
 		conflict_text(have_lead ? &lead : NULL, msg, why, sizeof why);

@@ -106,6 +106,9 @@ as "$tq1" GET "/leads/$(uuid)/proposal"
 expect_code 404 "a proposal for no lead"
 op "$tq1" book_appointment "{\"appointment\": \"$(uuid)\", \"rep\": \"$ana_id\", \"start\": \"2027-01-07T09:00:00Z\", \"end\": \"2027-01-07T09:30:00Z\", \"tz\": \"Europe/Madrid\"}"
 [ "$(jget '$.results[0].result')" = applied ] || fail "booking a pool lead: $(cat "$T/body")"
+# The lead left the agent's view: the answer says so instead of sending it.
+[ "$(jget '$.results[0].removed')" = 1 ] && [ -z "$(jget '$.results[0].lead.id')" ] ||
+	fail "the answer of a booking that took the lead away: $(cat "$T/body")"
 [ "$(sql "SELECT u.login FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id = '$lead'")" = ana ] ||
 	fail "the booked lead is not ana's"
 as "$tq2" GET "/changes?limit=1000"

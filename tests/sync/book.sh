@@ -47,6 +47,9 @@ rc=$?
 [ "$(server_sql "SELECT status || ' ' || datetime(start_at, 'unixepoch') || ' ' || datetime(end_at, 'unixepoch') || ' ' || json_extract(data, '\$.tz') || ' ' || json_extract(data, '\$.mode') FROM appointments")" = "booked 2027-01-05 09:00:00 2027-01-05 09:45:00 America/Bogota video" ] ||
 	fail "the server's appointment: $(server_sql "SELECT * FROM appointments")"
 
+[ "$(cache_sql "SELECT count(*) FROM leads WHERE id = '$jose'")" = 0 ] ||
+	fail "the lead booked for a rep stayed in the agent's cache"
+
 # The rep's next sync brings the lead and its appointment.
 device ana
 "$LEADQ" sync >"$T/out" 2>"$T/err" || fail "ana's sync: $(cat "$T/err")"
