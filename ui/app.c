@@ -524,6 +524,15 @@ const struct lq_tz *lq_app_zone(struct lq_app *app, const char *name)
 	return tz;
 }
 
+const char *lq_app_weekday(int wday)
+{
+	static const char *const names[7] = {
+		N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"),
+	};
+
+	return wday >= 0 && wday < 7 ? _(names[wday]) : "?";
+}
+
 void lq_app_format_local(const struct lq_tz *tz, lq_time t, bool with_date, char *buf,
 			 size_t size)
 {

@@ -1263,28 +1263,24 @@ static int cmd_book(struct lq_session *s, const struct lq_cli_cmd *c)
 	return 0;
 }
 
-/* TIME for a callback: RFC 3339 as is, or "YYYY-MM-DD HH:MM" (or with a
- * T) on the wall clock of zone (the lead's; UTC when it has none). */
-static bool callback_time(const char *text, const char *zone, lq_time *out)
+/* TIME for a callback: RFC 3339 as is, or a wall time ("YYYY-MM-DD HH:MM",
+ * "HH:MM": lq_civil_parse_wall) in zone (the lead's; UTC when it has none). */
+static bool callback_time(const char *text, const char *zone, lq_time now, lq_time *out)
 {
-	struct lq_civil c;
+	struct lq_civil c, today;
 	struct lq_tz *tz;
-	char *err = NULL, tail;
+	char *err = NULL;
 
 	if (lq_time_parse(text, out))
 		return true;
-	memset(&c, 0, sizeof c);
-	if (sscanf(text, "%4d-%2d-%2d%*1[ T]%2d:%2d%c", &c.year, &c.month, &c.day, &c.hour,
-		   &c.minute, &tail) != 5 || c.month < 1 || c.month > 12 || c.day < 1 ||
-	    c.day > 31 || c.hour > 23 || c.minute > 59 || c.hour < 0 || c.minute < 0)
-		return false;
 	tz = zone && *zone ? lq_os_tz_load(zone, &err) : NULL;
 	free(err);
 	if (!tz)
 		tz = lq_tz_fixed("UTC", 0);
 	if (!tz)
 		return false;
-	*out = lq_tz_from_local(tz, &c);
+	lq_tz_to_local(tz, now, &today);
+	*out = lq_civil_parse_wall(text, &today, &c) ? lq_tz_from_local(tz, &c) : LQ_TIME_NONE;
 	lq_tz_free(&tz);
 	return *out != LQ_TIME_NONE;
 }
@@ -1302,7 +1298,7 @@ static int cmd_callback(struct lq_session *s, const struct lq_cli_cmd *c)
 		return rc;
 	lq_lead_init(&lead);
 	lq_store_get_lead(s->store, id, &lead);
-	if (!c->cancel && !callback_time(c->at, lead.tz, &at)) {
+	if (!c->cancel && !callback_time(c->at, lead.tz, lq_os_now(), &at)) {
 		error_line(_("callback: --at '%s': expected the lead's local time such as "
 			     "2027-01-05 10:00, or 2027-01-05T10:00:00+01:00"), c->at);
 		lq_lead_clear(&lead);

@@ -355,6 +355,8 @@ void lq_day_free(struct lq_app *app);
 bool lq_day_back(struct lq_app *app);
 
 /* Time in the given zone as "HH:MM" or "YYYY-MM-DD HH:MM" (with_date). */
+/* "Tue": a weekday's short name (0 = Sunday), translated. */
+const char *lq_app_weekday(int wday);
 void lq_app_format_local(const struct lq_tz *tz, lq_time t, bool with_date, char *buf,
 			 size_t size);
 

@@ -104,16 +104,6 @@ static void load_slots(struct lq_booking *bk);
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static const char *const weekdays[7] = {
-	N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"),
-};
-
-static int wday_of_days(int64_t d)
-{
-	/* 1970-01-01 was a Thursday. */
-	return (int)(((d % 7) + 7 + 4) % 7);
-}
-
 static lq_time at_local(const struct lq_tz *tz, int64_t day, int minutes)
 {
 	struct lq_civil c;
@@ -167,7 +157,7 @@ static void slot_text(const struct lq_tz *tz, lq_time start, lq_time end, char *
 		lq_time_to_civil(start, 0, &a);
 		lq_time_to_civil(end, 0, &b);
 	}
-	snprintf(buf, size, "%s %04d-%02d-%02d %02d:%02d–%02d:%02d %s", _(weekdays[a.wday]), a.year,
+	snprintf(buf, size, "%s %04d-%02d-%02d %02d:%02d–%02d:%02d %s", lq_app_weekday(a.wday), a.year,
 		 a.month, a.day, a.hour, a.minute, b.hour, b.minute, abbr ? abbr : "");
 }
 
@@ -346,7 +336,7 @@ static void build_grid(struct lq_booking *bk)
 	memset(used, 0, sizeof used);
 	day = local_day(tz, bk->from, NULL);
 	for (int k = 0; k < 21 && bk->ndays < BK_DAYS; k++, day++) {
-		int w = wday_of_days(day);
+		int w = lq_weekday_from_days(day);
 
 		if (at_local(tz, day, 0) >= bk->to)
 			break;
@@ -778,7 +768,7 @@ static void booking_draw(struct lq_app *app)
 
 		memset(&c, 0, sizeof c);
 		lq_civil_from_days(bk->days[d], &c.year, &c.month, &c.day);
-		snprintf(title, sizeof title, "%s %02d-%02d", _(weekdays[wday_of_days(bk->days[d])]),
+		snprintf(title, sizeof title, "%s %02d-%02d", lq_app_weekday(lq_weekday_from_days(bk->days[d])),
 			 c.month, c.day);
 		lq_draw_text(2, 7 + d * cw, cw - 1, title, lq_attr(LQ_C_TITLE) | A_BOLD,
 			     LQ_ALIGN_LEFT);
@@ -1161,36 +1151,16 @@ static void callback_who_done(struct lq_app *app, int choice, const char *text)
 /* "YYYY-MM-DD HH:MM" or "HH:MM" (today, or tomorrow when past) in tz. */
 static bool parse_local(const char *text, const struct lq_tz *tz, lq_time now, lq_time *out)
 {
-	struct lq_civil c;
-	int y, mo, d, h, mi;
-	char tail;
+	struct lq_civil c, today;
 
-	memset(&c, 0, sizeof c);
-	if (sscanf(text, " %d-%d-%d %d:%d %c", &y, &mo, &d, &h, &mi, &tail) == 5) {
-		c.year = y;
-		c.month = mo;
-		c.day = d;
-	} else if (sscanf(text, " %d:%d %c", &h, &mi, &tail) == 2) {
-		if (tz)
-			lq_tz_to_local(tz, now, &c);
-		else
-			lq_time_to_civil(now, 0, &c);
-		if (h * 60 + mi <= c.hour * 60 + c.minute) {
-			int64_t days = lq_days_from_civil(c.year, c.month, c.day) + 1;
-
-			lq_civil_from_days(days, &c.year, &c.month, &c.day);
-		}
-	} else {
+	if (tz)
+		lq_tz_to_local(tz, now, &today);
+	else
+		lq_time_to_civil(now, 0, &today);
+	if (!lq_civil_parse_wall(text, &today, &c))
 		return false;
-	}
-	if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 || h < 0 || h > 23 || mi < 0 ||
-	    mi > 59)
-		return false;
-	c.hour = h;
-	c.minute = mi;
-	c.second = 0;
 	*out = tz ? lq_tz_from_local(tz, &c) : lq_time_from_civil(&c, 0);
-	return true;
+	return *out != LQ_TIME_NONE;
 }
 
 static void callback_time_done(struct lq_app *app, int choice, const char *text)

@@ -229,9 +229,6 @@ static void duration_text(lq_time secs, char *buf, size_t size)
 
 static void day_header(struct lq_app *app)
 {
-	static const char *const wdays[7] = {
-		N_("Sun"), N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"),
-	};
 	struct lq_day_view *d = app->day;
 	attr_t hattr = lq_attr(LQ_C_HEADER);
 	char head[256], right[128], rel[64];
@@ -249,7 +246,7 @@ static void day_header(struct lq_app *app)
 	else
 		rel[0] = '\0';
 	snprintf(head, sizeof head, _(" Appointments · %s %04d-%02d-%02d%s · %zu"),
-		 _(wdays[((d->day % 7) + 11) % 7]), c.year, c.month, c.day, rel, d->nrows);
+		 lq_app_weekday(lq_weekday_from_days(d->day)), c.year, c.month, c.day, rel, d->nrows);
 	if (COLS >= 100)
 		snprintf(right, sizeof right, _("←/→ day · Enter opens · %s "),
 			 app->s->user_tz ? lq_tz_name(app->s->user_tz) : "UTC");

@@ -32,6 +32,8 @@ struct lq_civil {
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t lq_days_from_civil(int year, int month, int day);
 void lq_civil_from_days(int64_t days, int *year, int *month, int *day);
+/* The weekday of a day number: 0 = Sunday .. 6 = Saturday. */
+int lq_weekday_from_days(int64_t days);
 
 /* Split an instant shifted by utc_offset seconds into its civil fields. */
 void lq_time_to_civil(lq_time t, int32_t utc_offset, struct lq_civil *out);
@@ -46,6 +48,13 @@ char *lq_time_format(lq_time t, int32_t utc_offset, char buf[LQ_RFC3339_SIZE]);
 /* Parses RFC 3339 (date-time with Z or ±HH:MM; fractional seconds accepted
  * and dropped; 't'/'z' accepted).  Returns false on anything else. */
 bool lq_time_parse(const char *text, lq_time *out);
+
+/* A wall-clock time people type: "YYYY-MM-DD HH:MM" (or with a T), or
+ * "HH:MM" alone, which is today of *now (a wall time too), or tomorrow when
+ * it is not later than *now.  Blanks around are fine.  Fills *out's date,
+ * hour and minute (second 0); false on anything else or a value out of
+ * range.  The caller turns it into an instant in the zone it is meant in. */
+bool lq_civil_parse_wall(const char *text, const struct lq_civil *now, struct lq_civil *out);
 
 /* "1h 05m", "23m 05s", "2d 3h": a signed duration for people.  Returns buf. */
 char *lq_duration_format(lq_time seconds, char *buf, size_t size);

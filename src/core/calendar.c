@@ -308,11 +308,6 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return q;
 }
 
-static int wday_of(int64_t day)
-{
-	return (int)(((day % 7) + 7 + 4) % 7);
-}
-
 /* Index of the first holiday >= day (nholidays when none). */
 static int holiday_at_or_after(const struct lq_calendar *cal, int64_t day)
 {
@@ -408,7 +403,7 @@ static int64_t local_day(const struct lq_calendar *cal, lq_time t)
 static int day_intervals(const struct lq_calendar *cal, struct zone_cache *zc, int64_t day,
 			 lq_time start[LQ_CAL_MAX_SHIFTS], lq_time end[LQ_CAL_MAX_SHIFTS])
 {
-	int wd = wday_of(day), n = nshifts_of(cal, wd), k = 0;
+	int wd = lq_weekday_from_days(day), n = nshifts_of(cal, wd), k = 0;
 	lq_time midnight = day * LQ_DAY;
 
 	if (n == 0 || is_holiday(cal, day))
@@ -476,7 +471,7 @@ static int64_t skip_days(const lq_time per_day[7], lq_time week, int64_t day, in
 		*budget -= k * week;
 	n = k * 7;
 	while (n < limit) {
-		lq_time ds = per_day[wday_of(day + n)];
+		lq_time ds = per_day[lq_weekday_from_days(day + n)];
 
 		if (budget && ds >= *budget)
 			break;
@@ -494,7 +489,7 @@ static lq_time skipped_end(const struct lq_calendar *cal, int64_t day, lq_time t
 			   lq_time hw)
 {
 	for (int64_t d = day + k - 1; d >= day && d > day + k - 8; d--) {
-		int wd = wday_of(d), n = nshifts_of(cal, wd);
+		int wd = lq_weekday_from_days(d), n = nshifts_of(cal, wd);
 
 		if (n > 0) {
 			lq_time end = t0 + (d - day) * LQ_DAY +

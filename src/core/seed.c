@@ -815,7 +815,7 @@ static size_t holidays_spec(const struct team_tmpl *tm, int year, char *out, siz
 			if (day == 0) {
 				/* The fourth Thursday of November. */
 				int64_t first = lq_days_from_civil(y, 11, 1);
-				int wday = (int)(((first % 7) + 7 + 4) % 7); /* 1970-01-01: Thu */
+				int wday = lq_weekday_from_days(first);
 
 				day = 1 + (4 - wday + 7) % 7 + 21;
 			}

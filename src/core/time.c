@@ -68,7 +68,7 @@ void lq_time_to_civil(lq_time t, int32_t utc_offset, struct lq_civil *out)
 	out->hour = (int)(secs / 3600);
 	out->minute = (int)(secs / 60 % 60);
 	out->second = (int)(secs % 60);
-	out->wday = (int)floor_mod(days + 4, 7); /* 1970-01-01 was a Thursday */
+	out->wday = lq_weekday_from_days(days);
 	out->yday = (int)(days - lq_days_from_civil(out->year, 1, 1));
 }
 
@@ -198,4 +198,59 @@ char *lq_duration_format(lq_time seconds, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%s%llus", sign, s);
 	return buf;
+}
+
+int lq_weekday_from_days(int64_t days)
+{
+	return (int)floor_mod(days + 4, 7);   /* 1970-01-01 was a Thursday */
+}
+
+/* Digits [min, max] of text at *p into *out; advances *p. */
+static bool read_number(const char **p, int min_digits, int max_digits, int *out)
+{
+	int n = 0, v = 0;
+
+	while (n < max_digits && **p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	*out = v;
+	return n >= min_digits;
+}
+
+bool lq_civil_parse_wall(const char *text, const struct lq_civil *now, struct lq_civil *out)
+{
+	const char *p = text + strspn(text, " \t");
+	bool dated = strlen(p) >= 10 && p[4] == '-';
+	struct lq_civil c;
+	int64_t days;
+	int y, m, d;
+
+	memset(&c, 0, sizeof c);
+	if (dated) {
+		if (!read_number(&p, 4, 4, &c.year) || *p++ != '-' ||
+		    !read_number(&p, 1, 2, &c.month) || *p++ != '-' ||
+		    !read_number(&p, 1, 2, &c.day) || (*p != ' ' && *p != 'T'))
+			return false;
+		p++;
+	} else {
+		c.year = now->year;
+		c.month = now->month;
+		c.day = now->day;
+	}
+	if (!read_number(&p, 1, 2, &c.hour) || *p++ != ':' || !read_number(&p, 2, 2, &c.minute))
+		return false;
+	p += strspn(p, " \t\n");
+	if (*p || c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31 || c.hour > 23 ||
+	    c.minute > 59)
+		return false;
+	days = lq_days_from_civil(c.year, c.month, c.day);
+	lq_civil_from_days(days, &y, &m, &d);
+	if (y != c.year || m != c.month || d != c.day)
+		return false;   /* no 31 April */
+	if (!dated && c.hour * 60 + c.minute <= now->hour * 60 + now->minute)
+		lq_civil_from_days(days + 1, &c.year, &c.month, &c.day);
+	*out = c;
+	return true;
 }

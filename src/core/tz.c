@@ -251,7 +251,7 @@ static int64_t rule_day(const struct rule_date *d, int64_t y)
 	case RULE_MONTH:
 	default:
 		first = days_from_ymd(y, d->month, 1);
-		wd_first = (int)((first % 7 + 7 + 4) % 7);
+		wd_first = lq_weekday_from_days(first);
 		day = first + (d->day - wd_first + 7) % 7 + (int64_t)(d->week - 1) * 7;
 		len = month_len(y, d->month);
 		while (day >= first + len)

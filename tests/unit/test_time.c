@@ -257,6 +257,48 @@ static void test_duration(void **state)
 	assert_int_equal(buf[5], 'x');
 }
 
+/* What people type for a callback: a date and time, or a time alone
+ * (today, or tomorrow once it has passed); the rest is refused. */
+static void test_parse_wall(void **state)
+{
+	struct lq_civil now = { .year = 2027, .month = 1, .day = 31, .hour = 10, .minute = 30 };
+	struct lq_civil c;
+
+	(void)state;
+	assert_true(lq_civil_parse_wall("2027-02-05 09:05", &now, &c));
+	assert_int_equal(c.year * 10000 + c.month * 100 + c.day, 20270205);
+	assert_int_equal(c.hour * 100 + c.minute, 905);
+	assert_int_equal(c.second, 0);
+	assert_true(lq_civil_parse_wall(" 2027-2-5T9:05 ", &now, &c));
+	assert_int_equal(c.month * 100 + c.day, 205);
+	assert_true(lq_civil_parse_wall("11:00", &now, &c));
+	assert_int_equal(c.year * 10000 + c.month * 100 + c.day, 20270131);
+	/* Not later than now: tomorrow, across the month. */
+	assert_true(lq_civil_parse_wall("10:30", &now, &c));
+	assert_int_equal(c.year * 10000 + c.month * 100 + c.day, 20270201);
+	assert_int_equal(c.hour * 100 + c.minute, 1030);
+	assert_false(lq_civil_parse_wall("2027-04-31 10:00", &now, &c));
+	assert_false(lq_civil_parse_wall("2027-01-05 24:00", &now, &c));
+	assert_false(lq_civil_parse_wall("2027-01-05 10:60", &now, &c));
+	assert_false(lq_civil_parse_wall("2027-01-05 10:0", &now, &c));
+	assert_false(lq_civil_parse_wall("2027-01-05 10:00 pm", &now, &c));
+	assert_false(lq_civil_parse_wall("mañana", &now, &c));
+	assert_false(lq_civil_parse_wall("", &now, &c));
+	assert_false(lq_civil_parse_wall("2027-01-05", &now, &c));
+}
+
+static void test_weekday(void **state)
+{
+	struct lq_civil c;
+
+	(void)state;
+	assert_int_equal(lq_weekday_from_days(0), 4);     /* 1970-01-01, Thursday */
+	assert_int_equal(lq_weekday_from_days(-1), 3);
+	assert_int_equal(lq_weekday_from_days(lq_days_from_civil(2027, 1, 3)), 0);
+	lq_time_to_civil((lq_time)lq_days_from_civil(2026, 11, 24) * 86400, 0, &c);
+	assert_int_equal(c.wday, 2);                       /* a Tuesday */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +310,8 @@ int main(void)
 		cmocka_unit_test(test_parse_accepts),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_parse_wall),
+		cmocka_unit_test(test_weekday),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
