@@ -130,14 +130,6 @@ static int64_t local_day(const struct lq_tz *tz, lq_time t, int *minutes)
 	return lq_days_from_civil(c.year, c.month, c.day);
 }
 
-static bool is_holiday(const struct lq_calendar *cal, int64_t day)
-{
-	for (int i = 0; i < cal->nholidays; i++)
-		if (cal->holidays[i] == day)
-			return true;
-	return false;
-}
-
 static const struct lq_tz *user_zone(struct lq_app *app)
 {
 	return app->s->user_tz;
@@ -336,11 +328,9 @@ static void build_grid(struct lq_booking *bk)
 	memset(used, 0, sizeof used);
 	day = local_day(tz, bk->from, NULL);
 	for (int k = 0; k < 21 && bk->ndays < BK_DAYS; k++, day++) {
-		int w = lq_weekday_from_days(day);
-
 		if (at_local(tz, day, 0) >= bk->to)
 			break;
-		if ((bk->cal.nshifts[w] > 0 && !is_holiday(&bk->cal, day)) || day_has_free(bk, day))
+		if (lq_calendar_is_business_day(&bk->cal, day) || day_has_free(bk, day))
 			bk->days[bk->ndays++] = day;
 	}
 	for (int d = 0; d < bk->ndays; d++) {

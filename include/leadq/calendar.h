@@ -55,6 +55,9 @@ lq_time lq_calendar_between(const struct lq_calendar *cal, lq_time a, lq_time b)
  * open day when start's day is closed or over).  A business day is a
  * non-holiday weekday with hours. */
 lq_time lq_calendar_add_days(const struct lq_calendar *cal, lq_time start, int days);
+/* Whether a local day (lq_days_from_civil) is a business day: a weekday
+ * with hours that is not a holiday. */
+bool lq_calendar_is_business_day(const struct lq_calendar *cal, int64_t day);
 
 /* Calls cb(ctx, start, end) for each open interval of the calendar that
  * meets [from, to), clipped to it, in time order, each instant once (a

@@ -342,6 +342,11 @@ static int nshifts_of(const struct lq_calendar *cal, int wday)
 	return n < 0 ? 0 : n > LQ_CAL_MAX_SHIFTS ? LQ_CAL_MAX_SHIFTS : n;
 }
 
+bool lq_calendar_is_business_day(const struct lq_calendar *cal, int64_t day)
+{
+	return nshifts_of(cal, lq_weekday_from_days(day)) > 0 && !is_holiday(cal, day);
+}
+
 /* Nominal business seconds of a week (no DST change, no holiday). */
 static lq_time week_seconds(const struct lq_calendar *cal)
 {
@@ -406,7 +411,7 @@ static int day_intervals(const struct lq_calendar *cal, struct zone_cache *zc, i
 	int wd = lq_weekday_from_days(day), n = nshifts_of(cal, wd), k = 0;
 	lq_time midnight = day * LQ_DAY;
 
-	if (n == 0 || is_holiday(cal, day))
+	if (!lq_calendar_is_business_day(cal, day))
 		return 0;
 	for (int i = 0; i < n; i++) {
 		const struct lq_shift *s = &cal->week[wd][i];

@@ -591,6 +591,18 @@ static void test_between_brute_force(void **state)
 	}
 }
 
+static void test_is_business_day(void **state)
+{
+	struct lq_calendar cal;
+
+	(void)state;
+	cal_with(&cal, madrid, NULL, "2026-03-10");
+	assert_true(lq_calendar_is_business_day(&cal, lq_days_from_civil(2026, 3, 9)));   /* Mon */
+	assert_false(lq_calendar_is_business_day(&cal, lq_days_from_civil(2026, 3, 10))); /* holiday */
+	assert_false(lq_calendar_is_business_day(&cal, lq_days_from_civil(2026, 3, 7)));  /* Sat */
+	assert_true(lq_calendar_is_business_day(&cal, lq_days_from_civil(2026, 3, 11)));
+}
+
 static void test_add_days(void **state)
 {
 	struct lq_calendar cal;
@@ -718,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_long_add_in_pieces),
 		cmocka_unit_test(test_between_brute_force),
 		cmocka_unit_test(test_add_days),
+		cmocka_unit_test(test_is_business_day),
 		cmocka_unit_test(test_utc_long),
 		cmocka_unit_test(test_each_open),
 	};
