@@ -87,6 +87,7 @@ enum stmt_id {
 	ST_LEAD_OUTSTANDING, ST_LEAD_REMOVE, ST_OUTBOX_SENDABLE, ST_OUTBOX_REBASE,
 	ST_OUTBOX_BY_STATE, ST_LEAD_SYNC_STATE, ST_ACT_APPLY, ST_ACT_APPLY_UPDATE, ST_LEAD_EXISTS,
 	ST_APPT_APPLY,
+	ST_APPT_EACH,
 	ST_COUNT
 };
 
@@ -170,6 +171,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"start_at = excluded.start_at, end_at = excluded.end_at, tz = excluded.tz, "
 		"mode = excluded.mode, status = excluded.status, version = excluded.version, "
 		"notes = excluded.notes WHERE excluded.version > appointments.version",
+	/* The lead view asks at each redraw: kept prepared. */
+	[ST_APPT_EACH] = "SELECT id, lead_id, rep_id, booked_by, start_at, end_at, tz, mode, "
+		"status, version, notes FROM appointments "
+		"WHERE (?1 IS NULL OR rep_id = ?1) AND (?2 IS NULL OR lead_id = ?2) "
+		"AND (?3 IS NULL OR end_at > ?3) AND (?4 IS NULL OR start_at < ?4) "
+		"ORDER BY start_at, id",
 	[ST_LEAD_SYNC_STATE] = "SELECT (SELECT version FROM leads WHERE id = ?1), "
 		"(SELECT count(*) FROM outbox WHERE lead_id = ?1 AND state IN ('pending', 'sent'))",
 	[ST_ACT_TIMELINE] = "SELECT " ACT_COLS " FROM activities WHERE lead_id = ?1 "
@@ -1673,19 +1680,16 @@ static enum lq_store_rc sq_each_appointment(struct lq_store *s, const char *rep_
 					    lq_appt_cb cb, void *ctx)
 {
 	struct sq_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
-	int r = sqlite3_prepare_v2(q->db, "SELECT id, lead_id, rep_id, booked_by, start_at, "
-				   "end_at, tz, mode, status, version, notes FROM appointments "
-				   "WHERE (?1 IS NULL OR rep_id = ?1) AND (?2 IS NULL OR lead_id = ?2) "
-				   "AND (?3 IS NULL OR end_at > ?3) AND (?4 IS NULL OR start_at < ?4) "
-				   "ORDER BY start_at, id", -1, &st, NULL);
+	enum lq_store_rc rc = LQ_STORE_OK;
+	sqlite3_stmt *st;
+	bool temp;
+	int r = SQLITE_OK;
 
-	if (r == SQLITE_OK) {
-		bind_id(st, 1, rep_id);
-		bind_id(st, 2, lead_id);
-		bind_time(st, 3, from);
-		bind_time(st, 4, to);
-	}
+	STMT(q, ST_APPT_EACH, st, temp, rc);
+	bind_id(st, 1, rep_id);
+	bind_id(st, 2, lead_id);
+	bind_time(st, 3, from);
+	bind_time(st, 4, to);
 	while (r == SQLITE_OK) {
 		struct lq_appt a;
 		int mode, status;
@@ -1713,8 +1717,9 @@ static enum lq_store_rc sq_each_appointment(struct lq_store *s, const char *rep_
 		}
 		r = SQLITE_OK;
 	}
-	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? LQ_STORE_OK : fail(q, r);
+	rc = r == SQLITE_DONE ? LQ_STORE_OK : fail(q, r);
+	stmt_done(st, temp);
+	return rc;
 }
 
 static enum lq_store_rc sq_outbox_mark(struct lq_store *s, const char *op_id,
