@@ -1,5 +1,6 @@
 /* leadq client — the actions that change a lead: status (with a reason),
- * touches (with an outcome), notes, undo, and the team lead's reassignment.  Each goes through lq_store_act()
+ * touches (with an outcome), notes, undo, the opportunity (its amount, won
+ * or lost), and the team lead's reassignment.  Each goes through lq_store_act()
  * or lq_store_undo_last(), which commit before returning; only then does the
  * screen change. */
 #include "config.h"
@@ -10,6 +11,7 @@
 #include "leadq/i18n.h"
 #include "leadq/os.h"
 #include "leadq/text.h"
+#include "ui/cli.h"
 #include "ui/screen.h"
 
 static const char *lead_name(const struct lq_lead *l)
@@ -105,22 +107,34 @@ static enum lq_status action_status(enum lq_action a)
 	}
 }
 
-static void set_status(struct lq_app *app, const char *lead_id, enum lq_status to,
-		       const char *reason)
+/* amount < 0: none given (the lead keeps its amount). */
+static void set_status_amount(struct lq_app *app, const char *lead_id, enum lq_status to,
+			      const char *reason, int64_t amount)
 {
 	struct lq_change ch;
-	char what[128];
+	char what[128], num[32];
 
 	memset(&ch, 0, sizeof ch);
 	ch.kind = LQ_CHANGE_STATUS;
 	ch.to = to;
 	ch.reason = reason;
+	ch.has_amount = amount >= 0;
+	ch.amount = amount >= 0 ? amount : 0;
 	ch.at = lq_os_now();
 	if (reason)
 		snprintf(what, sizeof what, "%s (%s)", _(lq_status_label(to)), reason);
+	else if (amount > 0)
+		snprintf(what, sizeof what, "%s \u00b7 %s", _(lq_status_label(to)),
+			 lq_amount_format(amount, num, sizeof num));
 	else
 		snprintf(what, sizeof what, "%s", _(lq_status_label(to)));
 	apply_change(app, lead_id, &ch, what);
+}
+
+static void set_status(struct lq_app *app, const char *lead_id, enum lq_status to,
+		       const char *reason)
+{
+	set_status_amount(app, lead_id, to, reason, -1);
 }
 
 static void reason_done(struct lq_app *app, int choice, const char *text)
@@ -311,6 +325,127 @@ int lq_do_undo(struct lq_app *app, enum lq_action a)
 	lq_app_message(app, false, _("undone: %s is %s again"), lead_name(l),
 		       l ? _(lq_status_label(l->status)) : "");
 	return LQ_H_HANDLED;
+}
+
+/* --- o: the opportunity ------------------------------------------------------- */
+
+bool lq_app_refuse_call(struct lq_app *app, const struct lq_lead *l)
+{
+	if (!l || !l->do_not_contact)
+		return false;
+	lq_app_message(app, true, _("%s asked not to be called"), lead_name(l));
+	return true;
+}
+
+/* The first key bound to an action ("q"), or "?" when none is. */
+static const char *first_key(const struct lq_app *app, enum lq_action a, char *buf, size_t size)
+{
+	char *comma;
+
+	lq_keymap_keys(&app->keymap, a, buf, size);
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '\0';
+	if (!buf[0])
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+static void ask_amount(struct lq_app *app, const char *lead_id, enum lq_status to,
+		       const char *initial);
+
+/* The amount prompt's answer: empty is no amount; a bad one asks again. */
+static void amount_done(struct lq_app *app, int choice, const char *text)
+{
+	enum lq_status to = (enum lq_status)app->popup.arg;
+	char lead_id[LQ_UUID_SIZE];
+	int64_t amount = -1;
+	int parsed;
+
+	if (choice < 0 || !text) {
+		lq_app_message(app, false, "%s", _("cancelled: nothing was changed"));
+		return;
+	}
+	memcpy(lead_id, app->popup.lead_id, LQ_UUID_SIZE);
+	parsed = lq_amount_parse(text, &amount);
+	if (parsed < 0) {
+		lq_app_message(app, true, _("not an amount: '%s' (whole units, such as 48 000)"),
+			       text);
+		ask_amount(app, lead_id, to, text);
+		return;
+	}
+	set_status_amount(app, lead_id, to, NULL, parsed > 0 ? amount : -1);
+}
+
+static void ask_amount(struct lq_app *app, const char *lead_id, enum lq_status to,
+		       const char *initial)
+{
+	const struct lq_lead *l = lq_app_find_lead(app, lead_id);
+	char title[160];
+
+	if (to == LQ_STATUS_WON)
+		snprintf(title, sizeof title, _("%s → won: amount? (Enter confirms, Esc cancels)"),
+			 lead_name(l));
+	else
+		snprintf(title, sizeof title, _("%s → opportunity: amount? (such as 48 000; empty: none)"),
+			 lead_name(l));
+	lq_popup_prompt(app, title, initial, false, amount_done, NULL, (int)to, lead_id);
+}
+
+static void won_lost_done(struct lq_app *app, int choice, const char *text)
+{
+	const struct lq_lead *l = lq_app_find_lead(app, app->popup.lead_id);
+	char lead_id[LQ_UUID_SIZE], num[32] = "";
+
+	(void)text;
+	if (choice < 0 || !l) {
+		lq_app_message(app, false, "%s", _("cancelled: nothing was changed"));
+		return;
+	}
+	memcpy(lead_id, l->id, LQ_UUID_SIZE);
+	if (choice == 1) {
+		set_status(app, lead_id, LQ_STATUS_LOST, NULL);
+		return;
+	}
+	if (l->amount > 0)
+		lq_amount_format(l->amount, num, sizeof num);
+	ask_amount(app, lead_id, LQ_STATUS_WON, num);
+}
+
+int lq_do_opportunity(struct lq_app *app, enum lq_action a)
+{
+	const struct lq_lead *l = lq_app_selected(app);
+	const char *labels[2];
+	char title[160], key[64], num[32];
+
+	(void)a;
+	switch (l->status) {
+	case LQ_STATUS_QUALIFIED:
+		ask_amount(app, l->id, LQ_STATUS_OPPORTUNITY, "");
+		return LQ_H_REDRAW;
+	case LQ_STATUS_OPPORTUNITY:
+		labels[0] = _(lq_status_label(LQ_STATUS_WON));
+		labels[1] = _(lq_status_label(LQ_STATUS_LOST));
+		if (l->amount > 0)
+			snprintf(title, sizeof title, _("%s (opportunity · %s): won or lost?"),
+				 lead_name(l), lq_amount_format(l->amount, num, sizeof num));
+		else
+			snprintf(title, sizeof title, _("%s (opportunity): won or lost?"),
+				 lead_name(l));
+		lq_popup_picker(app, title, labels, 2, won_lost_done, 0, l->id);
+		return LQ_H_REDRAW;
+	case LQ_STATUS_NEW:
+	case LQ_STATUS_WORKING:
+		lq_app_message(app, false, _("%s is %s: accept the lead first (%s)"), lead_name(l),
+			       _(lq_status_label(l->status)),
+			       first_key(app, LQ_ACTION_QUALIFY, key, sizeof key));
+		return LQ_H_HANDLED;
+	default:
+		lq_app_message(app, false, _("%s is %s: only an accepted lead or an opportunity "
+					     "has an amount, is won or lost"), lead_name(l),
+			       _(lq_status_label(l->status)));
+		return LQ_H_HANDLED;
+	}
 }
 
 /* --- reassign (team leads) --------------------------------------------------- */

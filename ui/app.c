@@ -443,6 +443,7 @@ void lq_app_update_lead(struct lq_app *app, const char *lead_id)
 		l->next_appt_at = lq_lead_due_at(&fresh, app->s->user.id);
 		l->callback_at = fresh.callback_at;
 		l->do_not_contact = fresh.do_not_contact;
+		l->amount = fresh.amount;
 		l->version = fresh.version;
 		l->updated_at = fresh.updated_at;
 	}
@@ -720,6 +721,8 @@ int lq_app_dispatch(struct lq_app *app, int key)
 		lq_app_message(app, true, "%s", _("no lead selected"));
 		return LQ_H_HANDLED;
 	}
+	if ((flags & LQ_A_CALLS) && lq_app_refuse_call(app, lq_app_selected(app)))
+		return LQ_H_HANDLED;
 	return handlers[action](app, action);
 }
 

@@ -51,6 +51,8 @@ struct lq_cli_cmd {
 	const char *id;           /* the lead (id or prefix) */
 	enum lq_status status;    /* set */
 	const char *reason;       /* set, reassign --reason */
+	bool has_amount;          /* set --amount */
+	int64_t amount;
 	const char *owner_login;  /* reassign LOGIN, book --rep LOGIN */
 	const char *at;           /* book, callback --at TIME */
 	bool team;                /* callback --team */
@@ -102,8 +104,10 @@ void lq_cli_usage(FILE *f)
 "                      the queue in order (open leads unless --status or --all)\n"
 "  show ID [--format text|json]\n"
 "                      a lead and its timeline (ID or a unique prefix of 4+)\n"
-"  set ID STATUS [--reason R]\n"
-"                      change the status (qualified, recycle, junk, unreachable...)\n"
+"  set ID STATUS [--reason R] [--amount N]\n"
+"                      change the status (qualified, recycle, junk, unreachable,\n"
+"                      opportunity, won, lost); --amount: the opportunity's\n"
+"                      value with opportunity or won (48000 or 48.000)\n"
 "  touch ID call|email|meeting|message --outcome O [--note TEXT]\n"
 "                      log a touch (connected, voicemail, no_answer,\n"
 "                      wrong_number, sent)\n"
@@ -123,6 +127,109 @@ void lq_cli_usage(FILE *f)
 "Exit status: 0 ok, 1 runtime failure, 2 usage error,\n"
 "3 (sync) some change ended in a conflict or was rejected.\n"
 "See leadq(1) and leadq.conf(5).\n"));
+}
+
+/* --- amounts ------------------------------------------------------------ */
+
+static const char *const amount_spaces[] = { " ", "\t", "\u00a0", "\u2009", "\u202f" };
+
+/* The length of a space (also a no-break or thin one) at p, else 0. */
+static size_t space_at(const char *p)
+{
+	for (size_t i = 0; i < sizeof amount_spaces / sizeof amount_spaces[0]; i++) {
+		size_t n = strlen(amount_spaces[i]);
+
+		if (strncmp(p, amount_spaces[i], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* The length of a space that ends just before end (not before start), else 0. */
+static size_t space_before(const char *start, const char *end)
+{
+	for (size_t i = 0; i < sizeof amount_spaces / sizeof amount_spaces[0]; i++) {
+		size_t n = strlen(amount_spaces[i]);
+
+		if ((size_t)(end - start) >= n && memcmp(end - n, amount_spaces[i], n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* The length of a thousands separator at p, else 0 (a tab is not one). */
+static size_t separator_at(const char *p)
+{
+	if (*p == '.' || *p == ',' || *p == '\'')
+		return 1;
+	if (strncmp(p, "\u2019", 3) == 0)
+		return 3;
+	return *p == '\t' ? 0 : space_at(p);
+}
+
+int lq_amount_parse(const char *text, int64_t *out)
+{
+	const char *p, *end;
+	int64_t v = 0;
+	int group = 0;      /* digits of the group being read */
+	bool grouped = false;
+	size_t n;
+
+	if (!text)
+		return 0;
+	p = text;
+	end = text + strlen(text);
+	for (n = space_at(p); n > 0; n = space_at(p))
+		p += n;
+	for (n = space_before(p, end); n > 0; n = space_before(p, end))
+		end -= n;
+	if (p == end)
+		return 0;
+	while (p < end) {
+		if (*p >= '0' && *p <= '9') {
+			if (v > (LQ_AMOUNT_MAX - (*p - '0')) / 10)
+				return -1;
+			v = v * 10 + (*p - '0');
+			group++;
+			p++;
+			continue;
+		}
+		/* A separator follows the first group (1-3 digits) or a group
+		 * of exactly 3, and comes before a digit. */
+		n = separator_at(p);
+		if (n == 0 || group == 0 || group > 3 || (grouped && group != 3) ||
+		    p + n >= end || p[n] < '0' || p[n] > '9')
+			return -1;
+		grouped = true;
+		group = 0;
+		p += n;
+	}
+	if (grouped && group != 3)
+		return -1;
+	*out = v;
+	return 1;
+}
+
+const char *lq_amount_format(int64_t amount, char *buf, size_t size)
+{
+	char digits[24];
+	size_t n, len = 0;
+
+	if (size == 0)
+		return buf;
+	if (amount < 0)
+		amount = 0;
+	n = (size_t)snprintf(digits, sizeof digits, "%lld", (long long)amount);
+	for (size_t i = 0; i < n && len + 1 < size; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			buf[len++] = ' ';
+			if (len + 1 >= size)
+				break;
+		}
+		buf[len++] = digits[i];
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 /* "3f2a1b2c…": enough of an id for people and for a later prefix. */
@@ -338,6 +445,15 @@ static int on_opt(struct lq_cli_cmd *c, const char *name, const char *value)
 		c->reason = value;
 		return 0;
 	}
+	if (strcmp(name, "amount") == 0) {
+		if (lq_amount_parse(value, &c->amount) != 1) {
+			error_line(_("--amount: '%s' is not an amount (whole units, such as 48000 or 48.000)"),
+				   value);
+			return 2;
+		}
+		c->has_amount = true;
+		return 0;
+	}
 	if (strcmp(name, "outcome") == 0) {
 		int o = lq_outcome_parse(value);
 		if (o < 0)
@@ -417,7 +533,7 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 		{"search", true}, {NULL, false},
 	};
 	static const struct opt_spec show_opts[] = {{"format", true}, {NULL, false}};
-	static const struct opt_spec set_opts[] = {{"reason", true}, {NULL, false}};
+	static const struct opt_spec set_opts[] = {{"reason", true}, {"amount", true}, {NULL, false}};
 	static const struct opt_spec touch_opts[] = {
 		{"outcome", true}, {"note", true}, {NULL, false},
 	};
@@ -466,7 +582,7 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 	case V_SET:
 		rc = scan_args(name, argc, argv, set_opts, on_opt, c, words, 2, &nwords, false);
 		if (rc == 0 && nwords != 2) {
-			error_line("%s", _("set: usage: leadq set ID STATUS [--reason R]"));
+			error_line("%s", _("set: usage: leadq set ID STATUS [--reason R] [--amount N]"));
 			rc = 2;
 		}
 		if (rc == 0) {
@@ -477,6 +593,12 @@ int lq_cli_parse(struct lq_cli_cmd **out, int argc, char **argv)
 			} else {
 				c->status = (enum lq_status)st;
 			}
+		}
+		if (rc == 0 && c->has_amount && c->status != LQ_STATUS_OPPORTUNITY &&
+		    c->status != LQ_STATUS_WON) {
+			error_line(_("set: --amount goes only with opportunity or won, not %s"),
+				   words[1]);
+			rc = 2;
 		}
 		break;
 	case V_TOUCH:
@@ -860,6 +982,9 @@ static void print_lead_text(struct lq_session *s, const struct lq_lead *l, lq_ti
 	field(_("score"), buf);
 	snprintf(buf, sizeof(buf), _("%d of %d"), l->touches, l->touches_required);
 	field(_("touches"), buf);
+	if (l->amount > 0 && (l->status == LQ_STATUS_OPPORTUNITY || l->status == LQ_STATUS_WON ||
+			      l->status == LQ_STATUS_LOST))
+		field(_("amount"), lq_amount_format(l->amount, buf, sizeof(buf)));
 	if (l->do_not_contact)
 		field(_("contact"), _("do not contact"));
 	field(_("email"), l->email);
@@ -1032,6 +1157,8 @@ static int cmd_set(struct lq_session *s, const struct lq_cli_cmd *c)
 	ch.kind = LQ_CHANGE_STATUS;
 	ch.to = c->status;
 	ch.reason = c->reason;
+	ch.has_amount = c->has_amount;
+	ch.amount = c->amount;
 	ch.at = lq_os_now();
 	rc = run_act(s, id, &ch, &res);
 	if (rc != 0)
@@ -1041,6 +1168,11 @@ static int cmd_set(struct lq_session *s, const struct lq_cli_cmd *c)
 	       status_label(res.after.status));
 	if (res.after.reason[0])
 		printf(" (%s)", res.after.reason);
+	if (c->has_amount) {
+		char amount[32];
+
+		printf(" \u00b7 %s", lq_amount_format(c->amount, amount, sizeof amount));
+	}
 	printf("%s\n", held);
 	return 0;
 }

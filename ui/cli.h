@@ -8,6 +8,8 @@
 #define LEADQ_UI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ui/session.h"
@@ -39,5 +41,15 @@ int lq_cli_login(const struct lq_cli_cmd *cmd, const char *config_path);
 
 /* The program's usage text (leadq --help). */
 void lq_cli_usage(FILE *f);
+
+/* Amounts as people type and read them (issue 6), whatever the locale:
+ * digits, with spaces (also no-break and thin ones), dots, commas or
+ * apostrophes between groups of three as thousands separators ("48.000",
+ * "48 000", "48,000", "1'250'000"); no decimals, no sign.  Parse returns 1
+ * with *out set, 0 for an empty (or blank) text, -1 for anything else or a
+ * value over LQ_AMOUNT_MAX.  Format groups with plain spaces ("48 000");
+ * returns buf. */
+int lq_amount_parse(const char *text, int64_t *out);
+const char *lq_amount_format(int64_t amount, char *buf, size_t size);
 
 #endif

@@ -17,6 +17,8 @@
 #define LQ_A_NEEDS_LEAD 0x1   /* a lead must be selected */
 #define LQ_A_NOT_YET    0x2   /* not built yet: "not available yet" */
 #define LQ_A_NOT_POPUP  0x4   /* unused inside pop-ups (they take the keys) */
+#define LQ_A_CALLS      0x8   /* calls the lead: refused when it asked not to be
+				 contacted (do_not_contact) */
 
 /*  id            bind name        default keys            flags            handler             help */
 #define LQ_ACTION_LIST(X) \
@@ -34,11 +36,11 @@
 	X(JUNK,        "junk",          "j",                    LQ_A_NEEDS_LEAD, lq_do_status,       N_("junk, with a reason")) \
 	X(UNREACHABLE, "unreachable",   "u",                    LQ_A_NEEDS_LEAD, lq_do_status,       N_("unreachable, with a reason")) \
 	X(UNDO,        "undo",          "z",                    0,               lq_do_undo,         N_("undo the last change")) \
-	X(CALL,        "call",          "c",                    LQ_A_NEEDS_LEAD, lq_do_touch,        N_("log a call, with its outcome")) \
-	X(CALL_CONNECTED, "call-connected", "1",             LQ_A_NEEDS_LEAD, lq_do_call_outcome, N_("log a call: connected (one key)")) \
-	X(CALL_VOICEMAIL, "call-voicemail", "2",             LQ_A_NEEDS_LEAD, lq_do_call_outcome, N_("log a call: voicemail (one key)")) \
-	X(CALL_NO_ANSWER, "call-no-answer", "3",             LQ_A_NEEDS_LEAD, lq_do_call_outcome, N_("log a call: no answer (one key)")) \
-	X(CALL_WRONG_NUMBER, "call-wrong-number", "4",       LQ_A_NEEDS_LEAD, lq_do_call_outcome, N_("log a call: wrong number (one key)")) \
+	X(CALL,        "call",          "c",                    LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_touch,        N_("log a call, with its outcome")) \
+	X(CALL_CONNECTED, "call-connected", "1",             LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_call_outcome, N_("log a call: connected (one key)")) \
+	X(CALL_VOICEMAIL, "call-voicemail", "2",             LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_call_outcome, N_("log a call: voicemail (one key)")) \
+	X(CALL_NO_ANSWER, "call-no-answer", "3",             LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_call_outcome, N_("log a call: no answer (one key)")) \
+	X(CALL_WRONG_NUMBER, "call-wrong-number", "4",       LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_call_outcome, N_("log a call: wrong number (one key)")) \
 	X(EMAIL,       "email",         "e",                    LQ_A_NEEDS_LEAD, lq_do_touch,        N_("log an email")) \
 	X(NOTE,        "note",          "n",                    LQ_A_NEEDS_LEAD, lq_do_note,         N_("add a note")) \
 	X(CHECKLIST,   "checklist",     "k",                    LQ_A_NEEDS_LEAD, lq_do_checklist,    N_("qualification checklist: answer it, saved as a note")) \
@@ -54,8 +56,8 @@
 	X(TEAM,        "team",          "t",                    0,               lq_do_team,         N_("team view (team lead)")) \
 	X(LOAD,        "load",          "w",                    0,               lq_do_load,         N_("rep load panel (team lead)")) \
 	X(DAY,         "day",           "a",                    0,               lq_do_day,          N_("appointments of the day")) \
-	X(BOOK,        "book",          "b",                    LQ_A_NEEDS_LEAD, lq_do_book,         N_("book an appointment or callback")) \
-	X(OPPORTUNITY, "opportunity",   "o",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("opportunity: amount, won, lost")) \
+	X(BOOK,        "book",          "b",                    LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_book,         N_("book an appointment or callback")) \
+	X(OPPORTUNITY, "opportunity",   "o",                    LQ_A_NEEDS_LEAD, lq_do_opportunity,  N_("opportunity: amount, won, lost")) \
 	X(COMMAND,     "command",       ":",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("command line"))
 
 enum lq_action {

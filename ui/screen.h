@@ -270,6 +270,15 @@ int lq_do_call_outcome(struct lq_app *app, enum lq_action a);
 int lq_do_checklist(struct lq_app *app, enum lq_action a);
 int lq_do_day(struct lq_app *app, enum lq_action a);
 int lq_do_book(struct lq_app *app, enum lq_action a);
+/* o: an accepted lead becomes an opportunity (its amount asked); an
+ * opportunity is won (the amount to confirm) or lost (actions.c). */
+int lq_do_opportunity(struct lq_app *app, enum lq_action a);
+/* Actions that call the lead (LQ_A_CALLS): on a lead that asked not to be
+ * contacted, says so on the status bar and returns true (nothing is done). */
+bool lq_app_refuse_call(struct lq_app *app, const struct lq_lead *l);
+/* The lead's status for people, with the amount of an opportunity, a won
+ * or a lost lead ("won · 52 000"). */
+const char *lq_app_status_text(const struct lq_lead *l, char *buf, size_t size);
 /* screen_booking.c: opens the booking screen on a lead (rep_id NULL: the
  * proposed rep; want_start: the slot to highlight, LQ_TIME_NONE; replaces_op:
  * a conflicting booking op dropped once the new one is queued, or NULL);

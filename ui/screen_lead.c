@@ -1,12 +1,15 @@
 /* leadq client — the lead screen: contact data, the lead's local time, why
  * now (score and its parts, MQL time, source and campaign, the SLA clock) and
- * the behaviour timeline with sales touches and notes, newest first. */
+ * the behaviour timeline with sales touches and notes, newest first; a
+ * footer with the keys that work on this lead. */
 #include "config.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 #include "leadq/i18n.h"
+#include "leadq/text.h"
+#include "ui/cli.h"
 #include "ui/draw.h"
 #include "ui/screen.h"
 
@@ -32,11 +35,25 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "—";
 }
 
+const char *lq_app_status_text(const struct lq_lead *l, char *buf, size_t size)
+{
+	char num[32];
+	bool valued = l->status == LQ_STATUS_OPPORTUNITY || l->status == LQ_STATUS_WON ||
+		l->status == LQ_STATUS_LOST;
+
+	if (valued && l->amount > 0)
+		snprintf(buf, size, "%s · %s", _(lq_status_label(l->status)),
+			 lq_amount_format(l->amount, num, sizeof num));
+	else
+		snprintf(buf, size, "%s", _(lq_status_label(l->status)));
+	return buf;
+}
+
 int lq_lead_detail_lines(struct lq_app *app, const struct lq_lead *l, struct lq_line *lines,
 			 int max)
 {
 	const struct lq_tz *tz = lq_app_zone(app, l->tz);
-	char when[64], place[256], parts[160], buf[64];
+	char when[64], place[256], parts[160], buf[64], status[96];
 	struct lq_sla_view v;
 	size_t len = 0;
 	int n = 0;
@@ -45,6 +62,10 @@ int lq_lead_detail_lines(struct lq_app *app, const struct lq_lead *l, struct lq_
 		n = add(lines, n, max, LQ_C_NORMAL, true, "%s — %s", or_dash(l->name), l->title);
 	else
 		n = add(lines, n, max, LQ_C_NORMAL, true, "%s", or_dash(l->name));
+	/* Right under the name, where nobody about to dial misses it. */
+	if (l->do_not_contact)
+		n = add(lines, n, max, LQ_C_ERROR, true, "%s",
+			_("DO NOT CONTACT · asked not to be called: no calls, no callbacks"));
 	if (l->employees > 0)
 		n = add(lines, n, max, LQ_C_NORMAL, false, _("%s · %s · %d employees"),
 			or_dash(l->company), or_dash(l->industry), l->employees);
@@ -101,8 +122,8 @@ int lq_lead_detail_lines(struct lq_app *app, const struct lq_lead *l, struct lq_
 	}
 	lq_app_format_local(app->s->user_tz, l->last_touch_at, true, when, sizeof when);
 	n = add(lines, n, max, LQ_C_NORMAL, false, _("status %s%s%s · touches %d/%d · last %s"),
-		_(lq_status_label(l->status)), l->reason[0] ? " · " : "", l->reason, l->touches,
-		l->touches_required, when);
+		lq_app_status_text(l, status, sizeof status), l->reason[0] ? " · " : "", l->reason,
+		l->touches, l->touches_required, when);
 	/* Its appointments and callback; a telequal agent's checklist. */
 	n += lq_lead_appt_lines(app, l, lines + n, max - n);
 	n += lq_checklist_lines(app, l, lines + n, max - n);
@@ -163,20 +184,104 @@ static int lead_page(struct lq_app *app, const struct lq_lead *l, int *timeline_
 	return n;
 }
 
+/* Appends "KEY label" for an action bound to a key; keys: its first key
+ * ("Esc" for "<Esc>"), or the text given. */
+static void footer_add(const struct lq_app *app, char *buf, size_t size, enum lq_action a,
+		       const char *keys, const char *label)
+{
+	char first[64];
+	size_t len = strlen(buf), n;
+
+	if (!keys) {
+		lq_keymap_keys(&app->keymap, a, first, sizeof first);
+		if (strchr(first, ','))
+			*strchr(first, ',') = '\0';
+		keys = first;
+		n = strlen(first);
+		if (n > 2 && first[0] == '<' && first[n - 1] == '>') {
+			first[n - 1] = '\0';
+			keys = first + 1;
+		}
+	}
+	if (!keys[0] || len >= size)
+		return;
+	snprintf(buf + len, size - len, "%s%s %s", len ? " · " : " ", keys, label);
+}
+
+/* The four one-key calls as "1-4" when they are the keys 1 to 4 in a row,
+ * else their keys with slashes ("" when none is bound). */
+static void call_keys(const struct lq_app *app, char *buf, size_t size)
+{
+	static const enum lq_action calls[] = {
+		LQ_ACTION_CALL_CONNECTED, LQ_ACTION_CALL_VOICEMAIL, LQ_ACTION_CALL_NO_ANSWER,
+		LQ_ACTION_CALL_WRONG_NUMBER,
+	};
+	char keys[4][64];
+	bool row = true;
+	size_t len = 0;
+
+	for (int i = 0; i < 4; i++) {
+		lq_keymap_keys(&app->keymap, calls[i], keys[i], sizeof keys[i]);
+		if (strchr(keys[i], ','))
+			*strchr(keys[i], ',') = '\0';
+		if (strlen(keys[i]) != 1 || (i > 0 && keys[i][0] != keys[i - 1][0] + 1))
+			row = false;
+	}
+	buf[0] = '\0';
+	for (int i = 0; i < 4 && len < size; i++) {
+		if (!keys[i][0] || (row && i > 0 && i < 3))
+			continue;
+		if (len > 0)
+			len += lq_strlcpy_utf8(buf + len, row ? "-" : "/", size - len);
+		if (len < size)
+			len += lq_strlcpy_utf8(buf + len, keys[i], size - len);
+	}
+}
+
+/* The keys that work on this lead: no call keys on a lead that asked not
+ * to be contacted, no touches on a closed one. */
+static void lead_footer(const struct lq_app *app, const struct lq_lead *l, char *buf,
+			size_t size)
+{
+	bool touches = lq_status_takes_touches(l->status);
+	bool calls = touches && !l->do_not_contact;
+	char keys[64];
+
+	buf[0] = '\0';
+	if (calls) {
+		footer_add(app, buf, size, LQ_ACTION_CALL, NULL, _("call"));
+		call_keys(app, keys, sizeof keys);
+		footer_add(app, buf, size, LQ_ACTION_NONE, keys, _("outcome"));
+	}
+	if (touches)
+		footer_add(app, buf, size, LQ_ACTION_EMAIL, NULL, _("email"));
+	footer_add(app, buf, size, LQ_ACTION_NOTE, NULL, _("note"));
+	if (lq_status_is_open(l->status))
+		footer_add(app, buf, size, LQ_ACTION_QUALIFY, NULL, _("accept"));
+	else if (l->status == LQ_STATUS_QUALIFIED)
+		footer_add(app, buf, size, LQ_ACTION_OPPORTUNITY, NULL, _("opportunity"));
+	else if (l->status == LQ_STATUS_OPPORTUNITY)
+		footer_add(app, buf, size, LQ_ACTION_OPPORTUNITY, NULL, _("won/lost"));
+	if (calls)
+		footer_add(app, buf, size, LQ_ACTION_BOOK, NULL, _("book"));
+	footer_add(app, buf, size, LQ_ACTION_BACK, NULL, _("back"));
+}
+
 static void lead_draw(struct lq_app *app)
 {
 	const struct lq_lead *l = lq_app_selected(app);
 	attr_t hattr = lq_attr(LQ_C_HEADER);
-	char head[320];
-	int n, tl_at, rows = LINES - 2;
+	char head[320], status[96], footer[320];
+	int n, tl_at, rows = LINES - 3;
 
 	lq_draw_fill(0, 0, COLS, hattr);
 	if (!l) {
 		lq_draw_str(0, 1, COLS - 2, _("no lead selected"), hattr);
 		return;
 	}
-	snprintf(head, sizeof head, " %s · %s · %s", or_dash(l->name), or_dash(l->company),
-		 _(lq_status_label(l->status)));
+	snprintf(head, sizeof head, " %s · %s · %s%s", or_dash(l->name), or_dash(l->company),
+		 lq_app_status_text(l, status, sizeof status),
+		 l->do_not_contact ? _(" · DO NOT CONTACT") : "");
 	lq_draw_str(0, 0, COLS - 1, head, hattr);
 	n = lead_page(app, l, &tl_at);
 	if (app->lead_scroll > n - rows)
@@ -184,11 +289,14 @@ static void lead_draw(struct lq_app *app)
 	if (app->lead_scroll < 0)
 		app->lead_scroll = 0;
 	lq_draw_lines(lead_lines, n, app->lead_scroll, 1, 1, rows, COLS - 2);
+	lead_footer(app, l, footer, sizeof footer);
+	lq_draw_fill(LINES - 2, 0, COLS, lq_attr(LQ_C_DIM));
+	lq_draw_str(LINES - 2, 0, COLS - 1, footer, lq_attr(LQ_C_DIM));
 }
 
 static int lead_key(struct lq_app *app, enum lq_action action, int key)
 {
-	int rows = LINES - 2, tl_at = 0;
+	int rows = LINES - 3, tl_at = 0;
 	const struct lq_lead *l = lq_app_selected(app);
 
 	(void)key;

@@ -170,6 +170,9 @@ struct lq_lead {
 	lq_time callback_at;            /* a callback is asked for then (issue 5) */
 	char *callback_user;            /* its user (personal), NULL: the team's */
 	bool do_not_contact;
+	int64_t amount;                 /* the opportunity's value, the revenue
+					   when won: whole units of the
+					   organisation's currency; 0 none */
 	int64_t version;                /* server version; local edits do not bump it */
 	lq_time updated_at;
 };
@@ -215,6 +218,9 @@ struct lq_change {
 	lq_time at;
 	lq_time callback_at;        /* callback: when; LQ_TIME_NONE cancels */
 	const char *callback_user;  /* callback: personal to this user, or NULL */
+	bool has_amount;            /* status to opportunity or won: sets the
+				       lead's amount (0..LQ_AMOUNT_MAX) */
+	int64_t amount;
 	bool by_marketing;          /* intake re-qualifying a recycled/unreachable
 				       lead to new: touches and first/last touch
 				       are reset (a new SLA cycle; the caller
@@ -231,6 +237,7 @@ struct lq_change {
 	X(CLOSED,        N_("the lead is closed"))                   \
 	X(DO_NOT_CONTACT,N_("the lead asked not to be contacted"))   \
 	X(EMPTY_NOTE,    N_("the note is empty"))                    \
+	X(BAD_AMOUNT,    N_("an amount goes with an opportunity or a won lead")) \
 	X(NOT_UNDOABLE,  N_("the lead changed since; nothing to undo")) \
 	X(NO_MEMORY,     N_("out of memory"))
 
@@ -241,9 +248,14 @@ enum lq_lead_error {
 };
 const char *lq_lead_error_message(enum lq_lead_error e); /* msgid */
 
+#define LQ_AMOUNT_MAX INT64_C(1000000000000)
+
 /* Validates the change against the state machine and applies it to lead:
  *  status: moves status/reason (reason required and known for recycle, junk,
- *          unreachable; must be empty for the others);
+ *          unreachable; must be empty for the others); an amount (has_amount)
+ *          only with opportunity or won, 0..LQ_AMOUNT_MAX, else BAD_AMOUNT.
+ *          The amount is the opportunity's value, not part of the undo
+ *          state: undoing "won" keeps the value the deal was won at;
  *  touch:  touches++, first_touch_at (first time), last_touch_at; a new lead
  *          becomes working; only leads that take touches (new, working,
  *          qualified, opportunity) do, else CLOSED; calls on

@@ -544,6 +544,9 @@ static enum lq_lead_error check_status(const struct lq_lead *lead, const struct 
 	} else if (has_reason) {
 		return LQ_LEAD_EBAD_REASON;
 	}
+	if (c->has_amount && ((c->to != LQ_STATUS_OPPORTUNITY && c->to != LQ_STATUS_WON) ||
+			      c->amount < 0 || c->amount > LQ_AMOUNT_MAX))
+		return LQ_LEAD_EBAD_AMOUNT;
 	return LQ_LEAD_EOK;
 }
 
@@ -599,6 +602,8 @@ enum lq_lead_error lq_lead_apply(struct lq_lead *lead, const struct lq_reasons *
 			lead->last_touch_at = LQ_TIME_NONE;
 		}
 		lead->status = change->to;
+		if (change->has_amount)
+			lead->amount = change->amount;
 		if (lq_status_needs_reason(change->to))
 			memcpy(lead->reason, change->reason, strlen(change->reason) + 1);
 		else

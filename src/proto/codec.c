@@ -76,6 +76,7 @@ json_t *lq_lead_to_json(const struct lq_lead *l)
 	     put(o, "owner_id", jstr(l->owner_id)) &&
 	     put(o, "team_id", jstr(l->team_id)) &&
 	     put(o, "employees", json_integer(l->employees)) &&
+	     put(o, "amount", json_integer(l->amount)) &&
 	     put(o, "score", json_integer(l->score));
 	if (!ok)
 		goto fail;
@@ -522,6 +523,7 @@ static bool lead_fields(struct reader *r, struct lq_lead *l)
 	    !get_str(r, "owner_id", &l->owner_id) ||
 	    !get_str(r, "team_id", &l->team_id) ||
 	    !get_int(r, "employees", &l->employees, 0, 100000000) ||
+	    !get_i64(r, "amount", &l->amount, 0, LQ_AMOUNT_MAX) ||
 	    !get_int(r, "score", &l->score, -1000000, 1000000) ||
 	    !get_score_parts(r, l) ||
 	    !get_enum(r, "status", lq_status_parse, &status, false) ||
@@ -779,6 +781,8 @@ json_t *lq_change_args_to_json(const struct lq_change *c, const char *activity_i
 		ok = ok && put(o, "status", jwire(lq_status_wire(c->to)));
 		if (ok && c->reason && c->reason[0])
 			ok = put(o, "reason", json_string(c->reason));
+		if (ok && c->has_amount)
+			ok = put(o, "amount", json_integer(c->amount));
 		break;
 	case LQ_CHANGE_TOUCH:
 		ok = ok && put(o, "kind", jwire(lq_touch_wire(c->touch))) &&
@@ -825,6 +829,9 @@ static bool change_args(struct reader *r, const char *kind, struct lq_change *ou
 			return failf(r, "reason", "longer than %d bytes", LQ_REASON_SIZE - 1);
 		out->to = (enum lq_status)v;
 		out->reason = reason;
+		out->has_amount = field(r, "amount") != NULL;
+		if (!get_i64(r, "amount", &out->amount, 0, LQ_AMOUNT_MAX))
+			return false;
 	} else if (strcmp(kind, "log_touch") == 0) {
 		int outcome = 0;
 

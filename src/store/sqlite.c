@@ -29,7 +29,8 @@
 	"postal_code, industry, tz, source, campaign, owner_id, team_id, employees, score, " \
 	"score_parts, status, reason, mql_at, first_touch_at, last_touch_at, touches, " \
 	"touches_required, sla_first_due, sla_cadence_due, next_touch_due, next_appt_at, " \
-	"do_not_contact, version, updated_at, search_key, company_key, callback_at, callback_user"
+	"do_not_contact, version, updated_at, search_key, company_key, callback_at, callback_user, " \
+	"amount"
 /* Column numbers (0-based) of LEAD_COLS. */
 enum {
 	LC_ID, LC_STR_FIRST, LC_STR_LAST = LC_STR_FIRST + 15, /* external_id .. team_id */
@@ -37,10 +38,10 @@ enum {
 	LC_MQL_AT, LC_FIRST_TOUCH_AT, LC_LAST_TOUCH_AT, LC_TOUCHES, LC_TOUCHES_REQUIRED,
 	LC_SLA_FIRST_DUE, LC_SLA_CADENCE_DUE, LC_NEXT_TOUCH_DUE, LC_NEXT_APPT_AT,
 	LC_DO_NOT_CONTACT, LC_VERSION, LC_UPDATED_AT, LC_SEARCH_KEY, LC_COMPANY_KEY,
-	LC_CALLBACK_AT, LC_CALLBACK_USER,
+	LC_CALLBACK_AT, LC_CALLBACK_USER, LC_AMOUNT,
 	LC_COUNT
 };
-_Static_assert(LC_COUNT == 38, "LEAD_COLS and the LC_ numbers disagree");
+_Static_assert(LC_COUNT == 39, "LEAD_COLS and the LC_ numbers disagree");
 
 #define USER_COLS "id, login, name, email, tz, team_id, role, capacity, active"
 #define TEAM_COLS "id, name, tz, hours, holidays, first_contact_minutes, " \
@@ -111,7 +112,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TEAM_GET] = "SELECT " TEAM_COLS " FROM teams WHERE id = ?1",
 	[ST_LEAD_PUT] = "INSERT INTO leads (" LEAD_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 		"?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38) "
+		"?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39) "
 		"ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, "
 		"name = excluded.name, title = excluded.title, company = excluded.company, "
 		"email = excluded.email, phone = excluded.phone, country = excluded.country, "
@@ -129,7 +130,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"do_not_contact = excluded.do_not_contact, version = excluded.version, "
 		"updated_at = excluded.updated_at, search_key = excluded.search_key, "
 		"company_key = excluded.company_key, callback_at = excluded.callback_at, "
-		"callback_user = excluded.callback_user",
+		"callback_user = excluded.callback_user, amount = excluded.amount",
 	[ST_PACK_PUT] = "INSERT INTO lead_packs (id, data) VALUES (?1, ?2) "
 		"ON CONFLICT (id) DO UPDATE SET data = excluded.data",
 	[ST_LEAD_GET] = "SELECT " LEAD_COLS " FROM leads WHERE id = ?1",
@@ -397,6 +398,7 @@ static bool row_to_lead(sqlite3_stmt *st, struct lq_lead *l, struct lq_arena *ar
 	l->version = sqlite3_column_int64(st, LC_VERSION);
 	l->updated_at = col_time(st, LC_UPDATED_AT);
 	l->callback_at = col_time(st, LC_CALLBACK_AT);
+	l->amount = sqlite3_column_int64(st, LC_AMOUNT);
 	return col_copy(st, LC_CALLBACK_USER, arena, &l->callback_user);
 }
 
@@ -903,10 +905,11 @@ static enum lq_store_rc sq_get_team(struct lq_store *s, const char *id, struct l
  *   zigzag varints: employees, score, status, touches, touches_required,
  *     do_not_contact, version, the 8 times (LQ_TIME_NONE is INT64_MIN),
  *     nscore_parts, then per part a string name and its points; version 2
- *     adds callback_user (a string) and callback_at (a time) at the end.
+ *     adds callback_user (a string) and callback_at (a time) at the end;
+ *     version 3 then the amount (issue 6).
  * Strings carry their NUL so that the loader copies each blob into the arena
  * once and points into it. */
-#define PACK_VERSION 2
+#define PACK_VERSION 3
 #define PACK_STRINGS 19
 
 static size_t put_varint(uint8_t *p, uint64_t v)
@@ -1001,6 +1004,7 @@ static size_t pack_lead(const struct lq_lead *l, const char *search, const char 
 	}
 	pack_str(&p, l->callback_user);
 	pack_uint(&p, zigzag(l->callback_at));
+	pack_uint(&p, zigzag(l->amount));
 	return p.len;
 }
 
@@ -1107,6 +1111,7 @@ static bool unpack_lead(char *data, size_t len, struct lq_lead *l,
 	l->nscore_parts = u.bad ? 0 : (int)nparts;
 	l->callback_user = get_str(&u);
 	l->callback_at = get_int64(&u);
+	l->amount = get_int64(&u);
 	if (u.bad)
 		memset(l, 0, sizeof *l);   /* zeroed again for the slow path */
 	if (!*search)
@@ -1176,6 +1181,7 @@ static enum lq_store_rc sq_put_lead(struct lq_store *s, const struct lq_lead *l)
 	bind_str(st, 1 + LC_COMPANY_KEY, company);
 	bind_time(st, 1 + LC_CALLBACK_AT, l->callback_at);
 	bind_str(st, 1 + LC_CALLBACK_USER, l->callback_user);
+	sqlite3_bind_int64(st, 1 + LC_AMOUNT, l->amount);
 	rc = run(q, st, temp);
 	if (rc != LQ_STORE_OK)
 		goto fail;

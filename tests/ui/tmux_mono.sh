@@ -27,7 +27,7 @@ check "Esc: back to the queue" wait_for "Touch"
 tmux_keys C-l
 check "Ctrl-L redraws" wait_for " · open "
 tmux_keys o
-check "o: not available yet" wait_for "not available yet"
+check "o on a new lead: accept it first" wait_for "accept the lead first (q)"
 tmux_keys Q
 check "Q quits with 0" wait_for "leadq-exited-0"
 finish

@@ -54,6 +54,7 @@ static void full_lead(struct lq_lead *l)
 	assert_true(lq_lead_set_str(&l->owner_id, USER_ID));
 	assert_true(lq_lead_set_str(&l->team_id, TEAM_ID));
 	l->employees = 120;
+	l->amount = 48000;
 	l->score = 81;
 	assert_true(lq_score_parts_parse(l, "fit:40,engagement:35,recency:6"));
 	l->status = LQ_STATUS_RECYCLED;
@@ -111,6 +112,7 @@ static void test_lead_round_trip(void **state)
 	assert_string_equal(back.owner_id, USER_ID);
 	assert_string_equal(back.team_id, TEAM_ID);
 	assert_int_equal(back.employees, 120);
+	assert_int_equal(back.amount, 48000);
 	assert_int_equal(back.score, 81);
 	assert_int_equal(back.nscore_parts, 3);
 	assert_string_equal(back.score_parts[0].name, "fit");
@@ -186,6 +188,8 @@ static void test_lead_bad_fields(void **state)
 		{ "{\"id\":\"" LEAD_ID "\",\"score\":\"high\"}", "lead.score: expected an integer" },
 		{ "{\"id\":\"" LEAD_ID "\",\"score\":1.5}", "lead.score: expected an integer" },
 		{ "{\"id\":\"" LEAD_ID "\",\"employees\":-3}", "lead.employees: out of range" },
+		{ "{\"id\":\"" LEAD_ID "\",\"amount\":-1}", "lead.amount: out of range" },
+		{ "{\"id\":\"" LEAD_ID "\",\"amount\":\"12k\"}", "lead.amount: expected an integer" },
 		{ "{\"id\":\"" LEAD_ID "\",\"name\":42}", "lead.name: expected a string" },
 		{ "{\"id\":\"" LEAD_ID "\",\"status\":\"hot\"}", "lead.status: unknown value 'hot'" },
 		{ "{\"id\":\"" LEAD_ID "\",\"mql_at\":\"yesterday\"}",
@@ -571,6 +575,12 @@ static void test_change_args_round_trip(void **state)
 	c.reason = "spam";
 	check_change_round_trip(&c, "set_status",
 				"{\"status\":\"junk\",\"reason\":\"spam\",\"activity\":\"" ACT_ID "\"}");
+	c.to = LQ_STATUS_WON;
+	c.reason = NULL;
+	c.has_amount = true;
+	c.amount = 125000;
+	check_change_round_trip(&c, "set_status",
+				"{\"status\":\"won\",\"amount\":125000,\"activity\":\"" ACT_ID "\"}");
 
 	memset(&c, 0, sizeof c);
 	c.kind = LQ_CHANGE_TOUCH;
@@ -616,6 +626,8 @@ static void test_change_args_bad(void **state)
 		{ "set_status", "{}", "set_status.status: missing" },
 		{ "set_status", "{\"status\":\"hot\"}", "set_status.status: unknown value 'hot'" },
 		{ "set_status", "{\"status\":\"junk\",\"reason\":7}", "set_status.reason: expected a string" },
+		{ "set_status", "{\"status\":\"won\",\"amount\":-5}", "set_status.amount: out of range" },
+		{ "set_status", "{\"status\":\"won\",\"amount\":1.5}", "set_status.amount: expected an integer" },
 		{ "set_status", "{\"status\":\"new\",\"activity\":\"x\"}", "set_status.activity: expected a UUID" },
 		{ "log_touch", "{\"kind\":\"call\"}", "log_touch.outcome: missing" },
 		{ "log_touch", "{\"kind\":\"fax\",\"outcome\":\"sent\"}", "log_touch.kind: unknown value 'fax'" },

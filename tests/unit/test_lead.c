@@ -489,6 +489,51 @@ static void test_undo_restores_exactly(void **state)
 	assert_int_equal(lq_lead_undo(NULL, &b1, &a1), LQ_LEAD_ENOT_UNDOABLE);
 }
 
+/* The opportunity's value travels with the status changes that carry it
+ * and stays when they are undone. */
+static void test_amount(void **state)
+{
+	struct lq_lead l;
+	struct lq_change c;
+	struct lq_lead_state before, after;
+
+	(void)state;
+	lead_in(&l, LQ_STATUS_QUALIFIED);
+	c = status_change(LQ_STATUS_OPPORTUNITY, NULL);
+	c.has_amount = true;
+	c.amount = 40000;
+	assert_int_equal(lq_lead_apply(&l, NULL, &c, NULL), LQ_LEAD_EOK);
+	assert_int_equal(l.amount, 40000);
+	c = status_change(LQ_STATUS_WON, NULL);
+	assert_int_equal(lq_lead_apply(&l, NULL, &c, &before), LQ_LEAD_EOK);
+	assert_int_equal(l.amount, 40000);   /* won at the opportunity's value */
+	lq_lead_state_get(&l, &after);
+	assert_int_equal(lq_lead_undo(&l, &before, &after), LQ_LEAD_EOK);
+	c.has_amount = true;
+	c.amount = 52000;
+	assert_int_equal(lq_lead_apply(&l, NULL, &c, &before), LQ_LEAD_EOK);
+	assert_int_equal(l.amount, 52000);
+	lq_lead_state_get(&l, &after);
+	assert_int_equal(lq_lead_undo(&l, &before, &after), LQ_LEAD_EOK);
+	assert_int_equal(l.status, LQ_STATUS_OPPORTUNITY);
+	assert_int_equal(l.amount, 52000);
+
+	/* Only opportunity and won take one, and only in range. */
+	c = status_change(LQ_STATUS_LOST, NULL);
+	c.has_amount = true;
+	c.amount = 1;
+	assert_int_equal(lq_lead_apply(&l, NULL, &c, NULL), LQ_LEAD_EBAD_AMOUNT);
+	c = status_change(LQ_STATUS_WON, NULL);
+	c.has_amount = true;
+	c.amount = -1;
+	assert_int_equal(lq_lead_apply(&l, NULL, &c, NULL), LQ_LEAD_EBAD_AMOUNT);
+	c.amount = LQ_AMOUNT_MAX + 1;
+	assert_int_equal(lq_lead_apply(&l, NULL, &c, NULL), LQ_LEAD_EBAD_AMOUNT);
+	assert_int_equal(l.status, LQ_STATUS_OPPORTUNITY);
+	assert_int_equal(l.amount, 52000);
+	lq_lead_clear(&l);
+}
+
 static void test_undo_refused_when_moved_on(void **state)
 {
 	struct lq_lead l;
@@ -926,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_bad_change_kind),
 		cmocka_unit_test(test_undo_restores_exactly),
 		cmocka_unit_test(test_undo_refused_when_moved_on),
+		cmocka_unit_test(test_amount),
 		cmocka_unit_test(test_reasons_default),
 		cmocka_unit_test(test_reasons_set),
 		cmocka_unit_test(test_lead_init_clear),

@@ -28,6 +28,7 @@
 #include "leadq/tz.h"
 #include "store/migrations.h"
 #include "store/private.h"
+#include "store/sqlite_common.h"
 
 #define T0 ((lq_time)1767603600)   /* 2026-01-05T09:00:00Z, a Monday */
 #define WINDOW 5
@@ -1736,6 +1737,201 @@ static void test_reassign_alloc_failures(void **state)
 	json_set_alloc_funcs(malloc, free);
 }
 
+/* --- the amount (issue 6) -------------------------------------------------- */
+
+/* The first byte of a lead's pack (its format version), -1 when it has none. */
+static int pack_version(const char *path, const char *id)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char sql[160];
+	int v = -1;
+
+	snprintf(sql, sizeof sql, "SELECT unicode(CAST(substr(data, 1, 1) AS TEXT)) "
+		 "FROM lead_packs WHERE id = '%s'", id);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int64_t loaded_amount(struct lq_store *s, const char *id)
+{
+	struct lq_lead_set set;
+	const struct lq_lead *l;
+	int64_t amount;
+	size_t i;
+
+	assert_int_equal(lq_store_load_leads(s, &set), LQ_STORE_OK);
+	l = find_lead(&set, id, &i);
+	assert_non_null(l);
+	amount = l->amount;
+	lq_lead_set_free(&set);
+	return amount;
+}
+
+static void test_amount_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_lead l, got;
+
+	lead_fill(&l, ID_B, "Zoë", "Müller GmbH", "Zürich");
+	l.status = LQ_STATUS_OPPORTUNITY;
+	l.amount = 48000;
+	assert_int_equal(lq_store_put_lead(f->s, &l), LQ_STORE_OK);
+	lq_lead_init(&got);
+	assert_int_equal(lq_store_get_lead(f->s, ID_B, &got), LQ_STORE_OK);
+	assert_true(got.amount == 48000);
+	lq_lead_clear(&got);
+	/* Through the pack (version 3 carries it), and through the columns. */
+	assert_int_equal(pack_version(f->path, ID_B), 3);
+	assert_true(loaded_amount(f->s, ID_B) == 48000);
+	assert_true(loaded_amount(f->s, ID_A) == 0);
+	assert_int_equal(lq_store_exec(f->s, "DELETE FROM lead_packs WHERE id = '" ID_B "'"),
+			 LQ_STORE_OK);
+	assert_true(loaded_amount(f->s, ID_B) == 48000);
+
+	/* The largest amount and back to none. */
+	l.amount = LQ_AMOUNT_MAX;
+	assert_int_equal(lq_store_put_lead(f->s, &l), LQ_STORE_OK);
+	assert_true(loaded_amount(f->s, ID_B) == LQ_AMOUNT_MAX);
+	lq_lead_init(&got);
+	assert_int_equal(lq_store_get_lead(f->s, ID_B, &got), LQ_STORE_OK);
+	assert_true(got.amount == LQ_AMOUNT_MAX);
+	lq_lead_clear(&got);
+	l.amount = 0;
+	assert_int_equal(lq_store_put_lead(f->s, &l), LQ_STORE_OK);
+	assert_true(loaded_amount(f->s, ID_B) == 0);
+	lq_lead_clear(&l);
+}
+
+/* A cache of schema 5 (packs of version 2) gains the column, every lead
+ * amount 0, and its packs are written again in the new form at open. */
+static void test_amount_migration_repacks(void **state)
+{
+	char path[160], errmsg[256], *err = NULL;
+	struct lq_store *s = NULL;
+	sqlite3 *db = NULL;
+	struct lq_lead got;
+
+	(void)state;
+	next_path(path, sizeof path);
+	assert_true(lq_migrations[lq_migrations_count - 1].version == 6);
+	assert_int_equal(lq_sqlite_open(path, "", &db, errmsg, sizeof errmsg), LQ_STORE_OK);
+	assert_int_equal(lq_sqlite_migrate(db, lq_migrations, lq_migrations_count - 1, "leadq",
+					   errmsg, sizeof errmsg), LQ_STORE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO leads (id, name, status, version) VALUES ('"
+				      ID_B "', 'Zoë', 'opportunity', 3); "
+				      "INSERT INTO lead_packs (id, data) VALUES ('" ID_B "', x'02ff')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(lq_store_open(path, &s, &err), LQ_STORE_OK);
+	assert_null(err);
+	assert_int_equal(lq_store_schema_version(s), 6);
+	assert_int_equal(pack_version(path, ID_B), 3);
+	assert_true(loaded_amount(s, ID_B) == 0);
+	lq_lead_init(&got);
+	assert_int_equal(lq_store_get_lead(s, ID_B, &got), LQ_STORE_OK);
+	assert_string_equal(got.name, "Zoë");
+	assert_int_equal(got.status, LQ_STATUS_OPPORTUNITY);
+	assert_true(got.amount == 0);
+	lq_lead_clear(&got);
+	lq_store_close(&s);
+	remove_db(path);
+}
+
+static int64_t stored_amount(struct lq_store *s, const char *id)
+{
+	struct lq_lead l;
+	int64_t amount;
+
+	lq_lead_init(&l);
+	assert_int_equal(lq_store_get_lead(s, id, &l), LQ_STORE_OK);
+	amount = l.amount;
+	lq_lead_clear(&l);
+	return amount;
+}
+
+/* The `o` key's path: opportunity with an amount, then won with another;
+ * the ops carry them; undo moves the status back and keeps the amount
+ * (lq_lead_apply: the value the deal was won at). */
+static void test_act_amount(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_change c = status_to(LQ_STATUS_QUALIFIED, NULL);
+	struct lq_act_result res;
+	struct ops o;
+	json_t *args;
+	char *err = NULL;
+
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0, &res, &err), LQ_STORE_OK);
+
+	/* An amount with another status is refused and writes nothing. */
+	c = status_to(LQ_STATUS_RECYCLED, "no_budget");
+	c.has_amount = true;
+	c.amount = 100;
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0 + 1, &res, &err),
+			 LQ_STORE_INVALID);
+	assert_int_equal(res.lead_error, LQ_LEAD_EBAD_AMOUNT);
+	lq_free(err);
+	err = NULL;
+	c = status_to(LQ_STATUS_OPPORTUNITY, NULL);
+	c.has_amount = true;
+	c.amount = -1;
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0 + 1, &res, &err),
+			 LQ_STORE_INVALID);
+	lq_free(err);
+	err = NULL;
+	assert_int_equal(lead_status(f->s, ID_A), LQ_STATUS_QUALIFIED);
+	assert_true(stored_amount(f->s, ID_A) == 0);
+	counts(f->s, T0, 1, 1);
+
+	c.amount = 48000;
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0 + 2, &res, &err), LQ_STORE_OK);
+	assert_int_equal(lead_status(f->s, ID_A), LQ_STATUS_OPPORTUNITY);
+	assert_true(stored_amount(f->s, ID_A) == 48000);
+	assert_true(loaded_amount(f->s, ID_A) == 48000);
+
+	c = status_to(LQ_STATUS_WON, NULL);
+	c.has_amount = true;
+	c.amount = 52000;
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0 + 3, &res, &err), LQ_STORE_OK);
+	assert_int_equal(lead_status(f->s, ID_A), LQ_STATUS_WON);
+	assert_true(loaded_amount(f->s, ID_A) == 52000);
+
+	due(f->s, T0 + 100, &o);
+	assert_int_equal(o.n, 3);
+	args = json_loads(o.args[1], 0, NULL);
+	assert_non_null(args);
+	assert_string_equal(json_string_value(json_object_get(args, "status")), "opportunity");
+	assert_true(json_integer_value(json_object_get(args, "amount")) == 48000);
+	json_decref(args);
+	args = json_loads(o.args[2], 0, NULL);
+	assert_non_null(args);
+	assert_string_equal(json_string_value(json_object_get(args, "status")), "won");
+	assert_true(json_integer_value(json_object_get(args, "amount")) == 52000);
+	json_decref(args);
+	/* A status change without an amount sends none. */
+	assert_null(strstr(o.args[0], "amount"));
+
+	/* z: back to opportunity; the value stays what it was won at. */
+	assert_int_equal(lq_store_undo_last(f->s, &f->ctx, T0 + 4, &res, &err), LQ_STORE_OK);
+	assert_int_equal(lead_status(f->s, ID_A), LQ_STATUS_OPPORTUNITY);
+	assert_true(stored_amount(f->s, ID_A) == 52000);
+	assert_true(loaded_amount(f->s, ID_A) == 52000);
+
+	/* Won without an amount keeps the opportunity's. */
+	c.has_amount = false;
+	c.amount = 0;
+	assert_int_equal(lq_store_act(f->s, &f->ctx, ID_A, &c, T0 + 5, &res, &err), LQ_STORE_OK);
+	assert_int_equal(lead_status(f->s, ID_A), LQ_STATUS_WON);
+	assert_true(stored_amount(f->s, ID_A) == 52000);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1788,6 +1984,9 @@ int main(void)
 		T(test_reassign_teamless_lead),
 		T(test_reassign_full_disk),
 		T(test_reassign_alloc_failures),
+		T(test_amount_round_trip),
+		cmocka_unit_test(test_amount_migration_repacks),
+		T(test_act_amount),
 		cmocka_unit_test(test_open_alloc_failures),
 		cmocka_unit_test(test_os_basics),
 		cmocka_unit_test(test_os_xdg),
