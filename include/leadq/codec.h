@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "leadq/appt.h"
+#include "leadq/funnel.h"
 #include "leadq/lead.h"
 #include "leadq/org.h"
 
@@ -81,5 +82,13 @@ bool lq_undo_args_from_json(const json_t *args, char op_id[LQ_UUID_SIZE],
 /* The op kind name of a change: "set_status", "log_touch", "add_note",
  * "schedule_callback". */
 const char *lq_change_op_kind(enum lq_change_kind k);
+
+/* The funnel report (GET /reports/funnel; share/doc/api.md), written by the
+ * server and read by the client's reports screen (src/proto/funnel_codec.c).
+ * from_text fills out like the builder does after lq_funnel_finish() (free
+ * it with lq_funnel_free()). */
+json_t *lq_funnel_to_json(const struct lq_funnel *f);
+bool lq_funnel_from_text(const char *text, size_t len, struct lq_funnel *out, char *err,
+			 size_t errsize);
 
 #endif
