@@ -138,23 +138,45 @@ enum lq_store_rc lq_srv_appt_next(struct lq_srv_store *s, const char *lead_id, l
 enum lq_store_rc lq_srv_appt_text(struct lq_srv_store *s, const char *id,
 				  char lead_id[LQ_UUID_SIZE], int64_t *version, char **data);
 
-/* --- mail (src/server/mail.c) --- */
-/* Queues a message in the caller's transaction. */
-enum lq_store_rc lq_srv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
-				 const char *body, lq_time now);
-struct lq_srv_mail {
+/* --- the outbound queue (src/server/outbound.c): mail and webhooks --- */
+/* Wire names "mail", "webhook". */
+enum lq_srv_channel { LQ_SRV_MAIL, LQ_SRV_WEBHOOK };
+/* Queues a message in the caller's transaction.  Mail: to is the address;
+ * webhook: the event's id, subject its type. */
+enum lq_store_rc lq_srv_outbound_add(struct lq_srv_store *s, enum lq_srv_channel channel,
+				     const char *to, const char *subject, const char *body,
+				     lq_time now);
+struct lq_srv_outbound {
 	int64_t id;
 	const char *to, *subject, *body;
 	int attempts;
 	lq_time created_at;
 };
-typedef int (*lq_srv_mail_cb)(void *ctx, const struct lq_srv_mail *m);
-/* Unsent messages due at now, oldest first, at most limit. */
-enum lq_store_rc lq_srv_mail_due(struct lq_srv_store *s, lq_time now, int limit,
-				 lq_srv_mail_cb cb, void *ctx);
+typedef int (*lq_srv_outbound_cb)(void *ctx, const struct lq_srv_outbound *m);
+/* The channel's unsent messages due at now, oldest first, at most limit. */
+enum lq_store_rc lq_srv_outbound_due(struct lq_srv_store *s, enum lq_srv_channel channel,
+				     lq_time now, int limit, lq_srv_outbound_cb cb, void *ctx);
 /* After a try: sent (error NULL), or the error and when to try again. */
-enum lq_store_rc lq_srv_mail_tried(struct lq_srv_store *s, int64_t id, const char *error,
-				   lq_time now, lq_time next_try);
+enum lq_store_rc lq_srv_outbound_tried(struct lq_srv_store *s, int64_t id, const char *error,
+				       lq_time now, lq_time next_try);
+
+/* --- marketing's intake (src/server/intake.c) --- */
+/* Keeps an event of someone who is not a lead yet (data: the event's JSON
+ * as sent); an id kept already is left as it is. */
+enum lq_store_rc lq_srv_anon_event_put(struct lq_srv_store *s, const char *id,
+				       const char *email, const char *external_id, lq_time at,
+				       const char *data);
+/* Hands over and deletes, in the caller's transaction, the kept events of
+ * this email (any case) or external id, oldest first; cb gets each one's
+ * JSON. */
+typedef int (*lq_srv_text_cb)(void *ctx, const char *text);
+enum lq_store_rc lq_srv_anon_events_take(struct lq_srv_store *s, const char *email,
+					 const char *external_id, lq_srv_text_cb cb, void *ctx);
+/* The stored codec JSON of the leads passed (mql_at) in [from, to)
+ * (LQ_TIME_NONE: open), of owner_id and of team_id when not NULL. */
+enum lq_store_rc lq_srv_leads_passed(struct lq_srv_store *s, lq_time from, lq_time to,
+				     const char *owner_id, const char *team_id,
+				     lq_srv_text_cb cb, void *ctx);
 
 /* Tokens and API keys by the hex SHA-256 of their text. */
 enum lq_store_rc lq_srv_token_add(struct lq_srv_store *s, const char *hash,

@@ -12,6 +12,8 @@
 #include <jansson.h>
 
 #include "leadq/codec.h"
+#include "leadq/csv.h"
+#include "leadq/funnel.h"
 #include "leadq/i18n.h"
 #include "leadq/mem.h"
 #include "leadq/os.h"
@@ -33,6 +35,7 @@ struct opts {
 	char *db;                       /* resolved: --db, LEADQD_DB, the config */
 	char *listen, *max_body;        /* from the config */
 	char *smtp_url, *smtp_from;     /* from the config */
+	char *webhook_url, *webhook_secret, *mautic_secret, *mautic_mql_points;
 };
 
 struct cmd {
@@ -199,6 +202,14 @@ static int read_config(const char *path, struct opts *o, bool must_exist)
 			slot = &o->smtp_url;
 		else if (strcmp(p, "smtp_from") == 0)
 			slot = &o->smtp_from;
+		else if (strcmp(p, "webhook_url") == 0)
+			slot = &o->webhook_url;
+		else if (strcmp(p, "webhook_secret") == 0)
+			slot = &o->webhook_secret;
+		else if (strcmp(p, "mautic_secret") == 0)
+			slot = &o->mautic_secret;
+		else if (strcmp(p, "mautic_mql_points") == 0)
+			slot = &o->mautic_mql_points;
 		else {
 			fclose(f);
 			return usage_error(_("%s:%d: unknown setting '%s'"), path, lineno, p);
@@ -238,6 +249,8 @@ static struct srv *state(struct opts *o)
 	/* leadqd sweep queues mail as serve does when the config names an
 	 * SMTP server; serve sends it. */
 	S.mail_on = o->smtp_url != NULL;
+	/* Likewise outcome events (the sweep's expiries) when it names a webhook. */
+	S.hook_on = o->webhook_url != NULL;
 	return &S;
 }
 
@@ -313,8 +326,9 @@ static bool callback_release_opt(struct opts *o, lq_time *out)
 
 static int exec_serve(struct opts *o)
 {
-	struct srv_serve_opts so = { o->db, "127.0.0.1:8750", 8u << 20, 256, 90, 60, 0, NULL,
-				     NULL };
+	struct srv_serve_opts so = { .db = o->db, .listen = "127.0.0.1:8750",
+				     .max_body = 8u << 20, .max_connections = 256,
+				     .timeout_s = 90, .sweep_interval_s = 60 };
 	const char *listen = opt(o, "listen") ? opt(o, "listen") : o->listen;
 	const char *max_body = opt(o, "max-body") ? opt(o, "max-body") : o->max_body;
 	const char *conns = opt(o, "max-connections");
@@ -326,6 +340,27 @@ static int exec_serve(struct opts *o)
 	if (so.smtp_url && (!so.smtp_from || !strchr(so.smtp_from, '@')))
 		return usage_error(_("--smtp-url needs --smtp-from ADDRESS (or smtp_from in the "
 				     "config)"));
+	so.webhook_url = opt(o, "webhook-url") ? opt(o, "webhook-url") : o->webhook_url;
+	so.webhook_secret = opt(o, "webhook-secret") ? opt(o, "webhook-secret")
+						     : o->webhook_secret;
+	if (so.webhook_url && strncmp(so.webhook_url, "http://", 7) != 0 &&
+	    strncmp(so.webhook_url, "https://", 8) != 0)
+		return usage_error(_("--webhook-url '%s': expected an http:// or https:// URL"),
+				   so.webhook_url);
+	so.mautic_secret = opt(o, "mautic-secret") ? opt(o, "mautic-secret") : o->mautic_secret;
+	{
+		const char *points = opt(o, "mautic-mql-points") ? opt(o, "mautic-mql-points")
+								 : o->mautic_mql_points;
+
+		if (points) {
+			unsigned long v = strtoul(points, &end, 10);
+
+			if (*end || end == points || v > 1000000)
+				return usage_error(_("--mautic-mql-points '%s': expected 0..1000000"),
+						   points);
+			so.mautic_mql_points = (int)v;
+		}
+	}
 
 	if (listen)
 		so.listen = listen;
@@ -694,23 +729,43 @@ out:
 
 #define RULES_FILE_MAX (1024 * 1024)
 
-/* The whole file (malloc'd, NUL-terminated) or NULL after a message. */
-static char *read_file(const char *path, size_t *len)
+/* The whole file (malloc'd, NUL-terminated) or NULL after a message: at
+ * most max bytes (its size in MiB for the message). */
+static char *read_file_max(const char *path, size_t max, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *text = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	if (!f) {
 		failure("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	text = malloc(RULES_FILE_MAX + 1);
-	if (text)
-		n = fread(text, 1, RULES_FILE_MAX + 1, f);
-	if (!text || ferror(f) || n > RULES_FILE_MAX) {
-		failure(text && n > RULES_FILE_MAX ? _("%s: larger than 1 MiB") : "%s: %s", path,
-			strerror(errno));
+	/* Grows as it reads: a pipe or /dev/stdin has no size to ask for. */
+	for (;;) {
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 64 * 1024;
+			char *grown;
+
+			if (want > max + 1)
+				want = max + 1;
+			grown = want > cap ? realloc(text, want + 1) : NULL;
+			if (!grown)
+				break;
+			text = grown;
+			cap = want;
+		}
+		size_t got = fread(text + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (!text || ferror(f) || n > max || !feof(f)) {
+		if (text && n > max)
+			failure(_("%s: larger than %zu MiB"), path, max >> 20);
+		else
+			failure("%s: %s", path, ferror(f) ? strerror(errno) : strerror(ENOMEM));
 		free(text);
 		fclose(f);
 		return NULL;
@@ -719,6 +774,11 @@ static char *read_file(const char *path, size_t *len)
 	text[n] = '\0';
 	*len = n;
 	return text;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	return read_file_max(path, RULES_FILE_MAX, len);
 }
 
 static int exec_rules_import(struct opts *o)
@@ -1135,6 +1195,346 @@ out:
 	return rc;
 }
 
+/* --- import FILE.csv (leadq/csv.h) ------------------------------------------------ */
+
+#define CSV_FILE_MAX ((size_t)1 << 30)
+#define FIELDS_MAX LQ_CSV_COLUMNS_MAX
+
+/* The fields of the reader's row as an array (borrowed). */
+static size_t row_fields(const struct lq_csv_reader *r, const char *fields[FIELDS_MAX])
+{
+	size_t n = lq_csv_nfields(r);
+
+	if (n > FIELDS_MAX)
+		n = FIELDS_MAX;
+	for (size_t i = 0; i < n; i++)
+		fields[i] = lq_csv_field(r, i);
+	return n;
+}
+
+/* Owners named in the file are checked once each. */
+struct owners {
+	char login[64][64];
+	int n;
+};
+
+static bool owner_known(struct srv *S, struct owners *seen, const char *login)
+{
+	struct lq_user u;
+	bool ok;
+
+	for (int i = 0; i < seen->n; i++)
+		if (strcmp(seen->login[i], login) == 0)
+			return true;
+	lq_user_init(&u);
+	ok = lq_srv_user_get(S->db, login, true, &u, NULL, NULL) == LQ_STORE_OK && u.active;
+	lq_user_clear(&u);
+	if (ok && seen->n < 64)
+		snprintf(seen->login[seen->n++], sizeof seen->login[0], "%s", login);
+	return ok;
+}
+
+struct import {
+	const char *path, *source, *campaign;
+	struct lq_csv_columns cols;
+	long *bad;                 /* the lines of bad rows, in order */
+	size_t nbad, bad_cap;
+	long rows, created, updated, requalified;
+};
+
+static bool note_bad(struct import *im, long line)
+{
+	if (im->nbad == im->bad_cap) {
+		size_t cap = im->bad_cap ? im->bad_cap * 2 : 64;
+		long *grown = realloc(im->bad, cap * sizeof *grown);
+
+		if (!grown)
+			return false;
+		im->bad = grown;
+		im->bad_cap = cap;
+	}
+	im->bad[im->nbad++] = line;
+	return true;
+}
+
+/* Reads the file's rows after the header: checks each, naming the bad ones
+ * and noting their lines (pass 1), or imports the good ones (pass 2,
+ * importing, in the caller's transaction).  0, or an exit code after a
+ * message. */
+static int import_pass(struct srv *S, struct import *im, const char *text, size_t len,
+		       char delim, bool importing, int64_t *seq)
+{
+	struct lq_csv_reader r;
+	struct owners seen = { .n = 0 };
+	const char *fields[FIELDS_MAX];
+	char err[300], owner[64];
+	size_t next_bad = 0;
+	enum lq_csv_rc rc;
+	int exit_code = 0;
+	lq_time now = lq_os_now();
+
+	lq_csv_init(&r, text, len);
+	if (delim)
+		lq_csv_set_delimiter(&r, delim);
+	rc = lq_csv_next(&r, err, sizeof err);   /* the header, mapped already */
+	while (exit_code == 0 && (rc = lq_csv_next(&r, err, sizeof err)) == LQ_CSV_ROW) {
+		long line = lq_csv_row_line(&r);
+		size_t n = row_fields(&r, fields);
+		struct lq_lead lead;
+		bool good;
+
+		if (lq_csv_row_blank(fields, n))
+			continue;
+		if (importing && next_bad < im->nbad && im->bad[next_bad] == line) {
+			next_bad++;
+			continue;
+		}
+		good = lq_csv_row_to_lead(&im->cols, fields, n, line, &lead, owner, sizeof owner,
+					  err, sizeof err);
+		if (good && owner[0] && !importing && !owner_known(S, &seen, owner)) {
+			snprintf(err, sizeof err, _("line %ld: owner: no active user '%s'"), line,
+				 owner);
+			good = false;
+		}
+		if (!good) {
+			if (!importing) {
+				fprintf(stderr, "%s: %s\n", im->path, err);
+				if (!note_bad(im, line))
+					exit_code = failure("%s", strerror(ENOMEM));
+			}
+			continue;
+		}
+		/* Defaults of the command line for rows without them. */
+		if ((!lead.source && im->source && !lq_lead_set_str(&lead.source, im->source)) ||
+		    (!lead.campaign && im->campaign &&
+		     !lq_lead_set_str(&lead.campaign, im->campaign)))
+			exit_code = failure("%s", strerror(ENOMEM));
+		if (importing && exit_code == 0) {
+			struct srv_intake_res res;
+			enum lq_store_rc src = srv_intake_one(S, "admin", &lead, owner,
+							     SRV_INTAKE_PASS | SRV_INTAKE_NO_AUDIT,
+							     now, &res, seq, err, sizeof err);
+
+			if (src != LQ_STORE_OK)
+				exit_code = failure(_("%s: line %ld: %s"), im->path, line, err);
+			else if (res.created)
+				im->created++;
+			else if (res.requalified)
+				im->requalified++;
+			else
+				im->updated++;
+			srv_intake_res_clear(&res);
+		}
+		if (!importing)
+			im->rows++;
+		lq_lead_clear(&lead);
+	}
+	if (exit_code == 0 && rc == LQ_CSV_ERROR)
+		exit_code = failure("%s: %s", im->path, err);
+	else if (exit_code == 0 && rc == LQ_CSV_NOMEM)
+		exit_code = failure("%s: %s", im->path, strerror(ENOMEM));
+	lq_csv_free(&r);
+	return exit_code;
+}
+
+static int exec_import(struct opts *o)
+{
+	const char *path = o->pos[0], *map_path = opt(o, "map"), *delim_text = opt(o, "delimiter");
+	struct lq_csv_mapping mapping;
+	struct lq_csv_reader r;
+	struct import im;
+	const char *fields[FIELDS_MAX];
+	char err[300], delim = 0, *summary = NULL;
+	char *text = NULL, *map_text = NULL;
+	size_t len, map_len, n;
+	struct srv *S = NULL;
+	int64_t seq = 0;
+	int rc = SRV_EXIT_OK;
+	enum lq_csv_rc crc;
+
+	memset(&im, 0, sizeof im);
+	im.path = path;
+	im.source = opt(o, "source");
+	im.campaign = opt(o, "campaign");
+	if (delim_text) {
+		if (strcmp(delim_text, ",") == 0 || strcmp(delim_text, ";") == 0)
+			delim = delim_text[0];
+		else if (strcmp(delim_text, "tab") == 0 || strcmp(delim_text, "\t") == 0)
+			delim = '\t';
+		else
+			return usage_error(_("--delimiter '%s': expected ',', ';' or tab"),
+					   delim_text);
+	}
+	if (map_path) {
+		map_text = read_file(map_path, &map_len);
+		if (!map_text)
+			return SRV_EXIT_FAIL;
+		if (!lq_csv_mapping_parse(map_text, map_len, &mapping, err, sizeof err)) {
+			free(map_text);
+			return failure("%s: %s", map_path, err);
+		}
+	}
+	text = read_file_max(path, CSV_FILE_MAX, &len);
+	if (!text) {
+		rc = SRV_EXIT_FAIL;
+		goto out;
+	}
+	/* The header names the columns. */
+	lq_csv_init(&r, text, len);
+	if (delim)
+		lq_csv_set_delimiter(&r, delim);
+	crc = lq_csv_next(&r, err, sizeof err);
+	n = crc == LQ_CSV_ROW ? row_fields(&r, fields) : 0;
+	if (crc == LQ_CSV_ROW && !lq_csv_columns_map(map_path ? &mapping : NULL, fields, n,
+						     &im.cols, err, sizeof err))
+		crc = LQ_CSV_ERROR;
+	lq_csv_free(&r);
+	if (crc != LQ_CSV_ROW) {
+		rc = failure("%s: %s", path, crc == LQ_CSV_END ? _("the file is empty") : err);
+		goto out;
+	}
+	if (lq_csv_columns_unknown(&im.cols) > 0) {
+		fprintf(stderr, _("%s: columns ignored (no lead field by that name):"), path);
+		for (size_t i = 0; i < im.cols.n; i++)
+			if (im.cols.field[i] == LQ_CSV_IGNORE)
+				fprintf(stderr, " \"%s\"", im.cols.header[i]);
+		fputc('\n', stderr);
+	}
+	S = state(o);
+	if (!S) {
+		rc = SRV_EXIT_FAIL;
+		goto out;
+	}
+	/* Pass 1 checks every row and names each bad one; pass 2 imports, all
+	 * in one transaction: all or nothing. */
+	rc = import_pass(S, &im, text, len, delim, false, &seq);
+	if (rc == SRV_EXIT_OK && im.nbad > 0 && !opt(o, "skip-bad")) {
+		rc = failure(P_("%s: nothing imported: %zu bad row (--skip-bad imports the "
+				      "others)", "%s: nothing imported: %zu bad rows (--skip-bad "
+				      "imports the others)", im.nbad), path, im.nbad);
+		goto out;
+	}
+	if (rc != SRV_EXIT_OK)
+		goto out;
+	if (lq_srv_begin(S->db) != LQ_STORE_OK) {
+		rc = store_failure(S, o->db);
+		goto out;
+	}
+	rc = import_pass(S, &im, text, len, delim, true, &seq);
+	{
+		json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I}", "file", path, "created",
+				      (json_int_t)im.created, "updated", (json_int_t)im.updated,
+				      "requalified", (json_int_t)im.requalified, "bad",
+				      (json_int_t)im.nbad);
+
+		summary = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+	}
+	if (rc == SRV_EXIT_OK && lq_srv_audit_add(S->db, "admin", "import", NULL, NULL, NULL,
+						  summary, lq_os_now()) != LQ_STORE_OK)
+		rc = store_failure(S, o->db);
+	else if (rc == SRV_EXIT_OK && lq_srv_commit(S->db) != LQ_STORE_OK)
+		rc = store_failure(S, o->db);
+	if (rc != SRV_EXIT_OK) {
+		lq_srv_rollback(S->db);
+		fprintf(stderr, _("%s: nothing imported\n"), path);
+		goto out;
+	}
+	printf(_("imported %ld leads from %s: %ld new, %ld merged, %ld back from nurture, "
+		 "%zu bad rows skipped\n"), im.created + im.updated + im.requalified, path,
+	       im.created, im.updated, im.requalified, im.nbad);
+out:
+	if (S)
+		srv_state_close(S);
+	free(im.bad);
+	free(summary);
+	free(text);
+	free(map_text);
+	return rc;
+}
+
+/* --- report funnel (leadq/funnel.h) -------------------------------------------------- */
+
+/* RFC 3339, or a date at 00:00 UTC (end_of_day: the next day's 00:00, so
+ * that --to 2026-11-30 takes in the 30th). */
+static bool parse_when(const char *text, bool end_of_day, lq_time *out)
+{
+	int y, m, d;
+	char tail;
+
+	if (lq_time_parse(text, out))
+		return true;
+	if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
+	    d > 31)
+		return false;
+	*out = (lq_time)(lq_days_from_civil(y, m, d) + (end_of_day ? 1 : 0)) * LQ_DAY;
+	return true;
+}
+
+static const char *translate(const char *msgid)
+{
+	return _(msgid);
+}
+
+static int exec_report_funnel(struct opts *o)
+{
+	const char *by_text = opt(o, "by") ? opt(o, "by") : "source";
+	const char *format = opt(o, "format") ? opt(o, "format") : "table";
+	const char *from_text = opt(o, "from"), *to_text = opt(o, "to");
+	lq_time from = LQ_TIME_NONE, to = LQ_TIME_NONE;
+	int by = lq_funnel_by_parse(by_text);
+	struct lq_funnel f;
+	struct srv *S;
+	char *text = NULL;
+	enum lq_store_rc src;
+	int rc = SRV_EXIT_OK;
+
+	if (by < 0)
+		return usage_error(_("--by '%s': expected source, campaign, rep, team or "
+				     "score_band"), by_text);
+	if (strcmp(format, "table") != 0 && strcmp(format, "csv") != 0 &&
+	    strcmp(format, "json") != 0)
+		return usage_error(_("--format '%s': expected table, csv or json"), format);
+	if (from_text && !parse_when(from_text, false, &from))
+		return usage_error(_("--from '%s': expected a date (2026-11-01) or an RFC 3339 "
+				     "time"), from_text);
+	if (to_text && !parse_when(to_text, true, &to))
+		return usage_error(_("--to '%s': expected a date (2026-11-30) or an RFC 3339 "
+				     "time"), to_text);
+	if (from != LQ_TIME_NONE && to != LQ_TIME_NONE && to <= from)
+		return usage_error(_("--to must be after --from"));
+	S = state(o);
+	if (!S)
+		return SRV_EXIT_FAIL;
+	src = srv_report_funnel(S, NULL, (enum lq_funnel_by)by, from, to, lq_os_now(), &f);
+	if (src != LQ_STORE_OK) {
+		rc = store_failure(S, o->db);
+		goto out;
+	}
+	if (strcmp(format, "json") == 0) {
+		json_t *j = lq_funnel_to_json(&f);
+
+		text = j ? json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) : NULL;
+		json_decref(j);
+	} else if (strcmp(format, "csv") == 0) {
+		text = lq_funnel_format_csv(&f);
+	} else {
+		text = lq_funnel_format_table(&f, translate);
+	}
+	if (!text) {
+		rc = failure("%s", strerror(ENOMEM));
+		goto out;
+	}
+	fputs(text, stdout);
+	if (strcmp(format, "json") == 0)
+		fputc('\n', stdout);
+out:
+	free(text);
+	lq_funnel_free(&f);
+	srv_state_close(S);
+	return rc;
+}
+
 /* --- the table ---------------------------------------------------------------------- */
 
 static const struct cmd cmds[] = {
@@ -1142,7 +1542,8 @@ static const struct cmd cmds[] = {
 	  "[--sweep-interval SECONDS] [--callback-release MINUTES] "
 	  "[--smtp-url URL --smtp-from ADDRESS]",
 	  "listen:,max-body:,max-connections:,sweep-interval:,callback-release:,smtp-url:,"
-	  "smtp-from:", 0, exec_serve },
+	  "smtp-from:,webhook-url:,webhook-secret:,mautic-secret:,mautic-mql-points:", 0,
+	  exec_serve },
 	{ "sweep", "[--now TIME] [--callback-release MINUTES]", "now:,callback-release:", 0,
 	  exec_sweep },
 	{ "init", "", "", 0, exec_init },
@@ -1164,6 +1565,10 @@ static const struct cmd cmds[] = {
 	{ "key add", "NAME", "", 1, exec_key_add },
 	{ "seed", "--leads N --reps R [--events-per-lead E] [--seed S] [--demo-passwords]",
 	  "leads:,reps:,events-per-lead:,seed:,demo-passwords", 0, exec_seed },
+	{ "import", "FILE.csv [--map FILE] [--delimiter ,|;|tab] [--skip-bad] [--source S] "
+	  "[--campaign C]", "map:,delimiter:,skip-bad,source:,campaign:", 1, exec_import },
+	{ "report funnel", "[--by source|campaign|rep|team|score_band] [--from DATE] [--to DATE] "
+	  "[--format table|csv|json]", "by:,from:,to:,format:", 0, exec_report_funnel },
 };
 
 static void help(FILE *f)
@@ -1234,5 +1639,9 @@ int srv_main(int argc, char **argv)
 	free(o.max_body);
 	free(o.smtp_url);
 	free(o.smtp_from);
+	free(o.webhook_url);
+	free(o.webhook_secret);
+	free(o.mautic_secret);
+	free(o.mautic_mql_points);
 	return rc;
 }

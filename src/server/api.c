@@ -583,6 +583,7 @@ void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	json_t *body = parse_body(q, r), *leads, *results, *in;
 	lq_time now = lq_os_now();
 	char err[300];
+	int64_t seq = 0;
 	size_t i;
 
 	if (!body)
@@ -604,10 +605,14 @@ void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	pthread_mutex_lock(&S->db_lock);
 	json_array_foreach(leads, i, in) {
 		int status = 503;
-		json_t *res = srv_intake_lead(S, q->key_name, in, i, now, &status, err, sizeof err);
+		json_t *res = srv_intake_lead(S, q->key_name, in, i, now, &status, &seq, err,
+					      sizeof err);
 
 		if (!res || json_array_append_new(results, res) != 0) {
 			pthread_mutex_unlock(&S->db_lock);
+			/* The leads before this one are in (each its own transaction). */
+			if (seq > 0)
+				srv_feed_grew(S, seq);
 			json_decref(results);
 			if (status == 400)
 				srv_error(r, 400, "bad_request", "%s", err);
@@ -619,6 +624,8 @@ void srv_api_leads(struct srv *S, struct srv_req *q, struct srv_resp *r)
 		}
 	}
 	pthread_mutex_unlock(&S->db_lock);
+	if (seq > 0)
+		srv_feed_grew(S, seq);
 	r->status = 200;
 	r->body = json_pack("{s:o}", "results", results);
 out:

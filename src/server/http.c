@@ -35,6 +35,10 @@ static const struct route {
 	{ "GET", "/api/v1/changes", AUTH_TOKEN, srv_api_changes },
 	{ "POST", "/api/v1/ops", AUTH_TOKEN, srv_api_ops },
 	{ "POST", "/api/v1/leads", AUTH_KEY, srv_api_leads },
+	{ "POST", "/api/v1/events", AUTH_KEY, srv_api_events },
+	/* Mautic signs its body (Webhook-Signature) and sends no key. */
+	{ "POST", "/api/v1/hooks/mautic", AUTH_NONE, srv_api_mautic },
+	{ "GET", "/api/v1/reports/funnel", AUTH_TOKEN, srv_api_report_funnel },
 	{ "GET", "/api/v1/reps/*/freebusy", AUTH_TOKEN, srv_api_freebusy },
 	{ "GET", "/api/v1/leads/*/proposal", AUTH_TOKEN, srv_api_proposal },
 	{ "GET", "/api/v1/reps/*/calendar.ics", AUTH_NONE, srv_api_rep_calendar },
@@ -74,9 +78,17 @@ const char *srv_query(const struct srv_req *q, const char *name)
 	return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *srv_header(const struct srv_req *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
+}
+
 static enum MHD_Result send_json(struct MHD_Connection *conn, struct srv_resp *r)
 {
-	char *text = r->raw ? r->raw : r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+	/* 15 digits: 66.7 and not 66.700000000000003 (the report's rates). */
+	char *text = r->raw ? r->raw
+			    : r->body ? json_dumps(r->body, JSON_COMPACT | JSON_REAL_PRECISION(15))
+				      : NULL;
 	size_t text_len = r->raw ? r->raw_len : text ? strlen(text) : 0;
 	const char *type = r->raw && r->content_type ? r->content_type
 						     : "application/json; charset=utf-8";
@@ -441,6 +453,7 @@ static void *housekeeper_main(void *arg)
 			next_sweep = time(NULL) + (time_t)h->sweep_interval_s;
 		}
 		srv_mail_send_due(S, lq_os_now());
+		srv_hook_send_due(S, lq_os_now());
 		pthread_mutex_lock(&S->feed_lock);
 	}
 	pthread_mutex_unlock(&S->feed_lock);
@@ -466,14 +479,19 @@ int srv_serve(const struct srv_serve_opts *o)
 	S.max_body = o->max_body;
 	if (o->callback_release > 0)
 		S.callback_release = o->callback_release;
-	if (o->smtp_url) {
+	S.mautic_secret = (char *)o->mautic_secret;
+	S.mautic_mql_points = o->mautic_mql_points;
+	if (o->smtp_url || o->webhook_url) {
 		/* Once, before any thread: libcurl's global state is not thread-safe. */
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			fprintf(stderr, "leadqd: libcurl cannot start: no mail\n");
+			fprintf(stderr, "leadqd: libcurl cannot start: no mail, no webhooks\n");
 		} else {
 			S.smtp_url = (char *)o->smtp_url;
 			S.smtp_from = (char *)o->smtp_from;
-			S.mail_on = true;
+			S.mail_on = o->smtp_url != NULL;
+			S.hook_url = (char *)o->webhook_url;
+			S.hook_secret = (char *)o->webhook_secret;
+			S.hook_on = o->webhook_url != NULL;
 		}
 	}
 	/* Checkpoints off the request path; without them sqlite's automatic

@@ -3,11 +3,10 @@
  * When the server has an SMTP server (--smtp-url, or smtp_url in
  * leadqd.conf), a lead routed to a rep and an SLA escalation also go out
  * by mail: the message is queued in the transaction of the event
- * (mail_queue), and serve's housekeeping thread sends what is due through
- * libcurl's SMTP, outside db_lock, retrying with a growing pause until the
- * SMTP server takes it.  Nothing is lost while it is down; a message is
- * sent again only if the server dies between SMTP's answer and the row's
- * update (at least once, as mail always is).  Texts are in the server's
+ * (the outbound queue, channel mail), and serve's housekeeping thread sends
+ * what is due through libcurl's SMTP (outbound.c: outside db_lock, retried
+ * with a growing pause until the SMTP server takes it, at least once as
+ * mail always is).  Texts are in the server's
  * language (its locale), plain UTF-8 with an RFC 2047 subject. */
 #include "config.h"
 
@@ -24,8 +23,6 @@
 #include "leadq/text.h"
 #include "server/server.h"
 
-#define MAIL_BATCH 20
-#define MAIL_RETRY_MAX (60 * 60)   /* the longest pause between tries */
 
 /* --- queueing ---------------------------------------------------------------------- */
 
@@ -76,7 +73,7 @@ enum lq_store_rc srv_mail_lead(struct srv *S, const char *user_id, enum srv_mail
 		break;
 	}
 	/* The queue runs on the process's clock, not a sweep's --now. */
-	rc = lq_srv_mail_add(S->db, u.email, subject, body, lq_os_now());
+	rc = lq_srv_outbound_add(S->db, LQ_SRV_MAIL, u.email, subject, body, lq_os_now());
 	lq_user_clear(&u);
 	return rc;
 }
@@ -115,7 +112,7 @@ static void add_subject(struct srv_text *t, const char *s)
 }
 
 /* RFC 5322 message: headers, then the body with CRLF line ends. */
-static char *message(const char *from, const struct lq_srv_mail *m, lq_time now, size_t *len)
+static char *message(const char *from, const struct lq_srv_outbound *m, lq_time now, size_t *len)
 {
 	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -205,69 +202,28 @@ static const char *send_one(const char *url, const char *from, const char *to,
 	return err[0] ? err : curl_easy_strerror(rc);
 }
 
-struct due {
-	struct lq_srv_mail m[MAIL_BATCH];
-	char *text[MAIL_BATCH][3];
-	int n;
-	bool nomem;
-};
-
-static int collect(void *ctx, const struct lq_srv_mail *m)
+/* The transport of the outbound queue's mail (outbound.c). */
+static const char *send_mail(struct srv *S, void *ctx, const struct lq_srv_outbound *m,
+			     lq_time now, char *err, size_t errsize)
 {
-	struct due *d = ctx;
-	int i = d->n;
+	char curl_err[CURL_ERROR_SIZE];
+	size_t len = 0;
+	char *text = message(S->smtp_from, m, now, &len);
+	const char *why;
 
-	d->m[i] = *m;
-	d->text[i][0] = strdup(m->to ? m->to : "");
-	d->text[i][1] = strdup(m->subject ? m->subject : "");
-	d->text[i][2] = strdup(m->body ? m->body : "");
-	if (!d->text[i][0] || !d->text[i][1] || !d->text[i][2]) {
-		d->nomem = true;
-		for (int k = 0; k < 3; k++)
-			free(d->text[i][k]);
-		return 1;
-	}
-	d->m[i].to = d->text[i][0];
-	d->m[i].subject = d->text[i][1];
-	d->m[i].body = d->text[i][2];
-	d->n++;
-	return d->n >= MAIL_BATCH;
+	(void)ctx;
+	if (!text)
+		return "out of memory";
+	why = send_one(S->smtp_url, S->smtp_from, m->to, text, len, curl_err);
+	free(text);
+	if (!why)
+		return NULL;
+	snprintf(err, errsize, "%s", why);
+	return err;
 }
 
 void srv_mail_send_due(struct srv *S, lq_time now)
 {
-	struct due d;
-
-	if (!S->smtp_url || !S->smtp_from)
-		return;
-	memset(&d, 0, sizeof d);
-	pthread_mutex_lock(&S->db_lock);
-	lq_srv_mail_due(S->db, now, MAIL_BATCH, collect, &d);
-	pthread_mutex_unlock(&S->db_lock);
-	for (int i = 0; i < d.n; i++) {
-		char err[CURL_ERROR_SIZE];
-		size_t len = 0;
-		char *text = message(S->smtp_from, &d.m[i], now, &len);
-		const char *why = text ? send_one(S->smtp_url, S->smtp_from, d.m[i].to, text, len,
-						  err)
-				       : "out of memory";
-		/* 2, 4, 8 … seconds after each failure, at most an hour. */
-		lq_time pause = d.m[i].attempts >= 11 ? MAIL_RETRY_MAX
-						      : (lq_time)2 << d.m[i].attempts;
-
-		if (pause > MAIL_RETRY_MAX)
-			pause = MAIL_RETRY_MAX;
-		if (why)
-			fprintf(stderr, "leadqd: mail to %s: %s (again in %lld s)\n", d.m[i].to, why,
-				(long long)pause);
-		pthread_mutex_lock(&S->db_lock);
-		if (lq_srv_mail_tried(S->db, d.m[i].id, why, now, now + pause) != LQ_STORE_OK)
-			fprintf(stderr, "leadqd: mail %lld: %s\n", (long long)d.m[i].id,
-				lq_srv_errmsg(S->db));
-		pthread_mutex_unlock(&S->db_lock);
-		free(text);
-	}
-	for (int i = 0; i < d.n; i++)
-		for (int k = 0; k < 3; k++)
-			free(d.text[i][k]);
+	if (S->smtp_url && S->smtp_from)
+		srv_outbound_send(S, LQ_SRV_MAIL, send_mail, NULL, now);
 }

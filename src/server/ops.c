@@ -1,5 +1,5 @@
-/* leadq — leadqd's writes: ops on leads (the core's state machine), and
- * marketing intake.  Each op is one savepoint inside its request's
+/* leadq — leadqd's writes: ops on leads (the core's state machine).
+ * Each op is one savepoint inside its request's
  * transaction: the lead, its activity, the feed rows, the audit record and
  * the op record stand or fall together, and the request commits once. */
 #include "config.h"
@@ -233,7 +233,7 @@ static void audit_forbidden(struct srv *S, const struct srv_caller *c, const jso
 	free(text);
 }
 
-static int status_of(enum lq_store_rc rc)
+int srv_status_of(enum lq_store_rc rc)
 {
 	return rc == LQ_STORE_BUSY || rc == LQ_STORE_NOMEM || rc == LQ_STORE_FULL ? 503 : 500;
 }
@@ -658,6 +658,7 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	json_t *jafter = NULL;
 	lq_time at = now;
 	int64_t seq = 0;
+	enum lq_status status_before = LQ_STATUS_NEW;
 
 	*status = 200;
 	if (!json_is_object(args))
@@ -709,6 +710,7 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 		res = rejected(id, "forbidden", "lead: not in your view");
 		goto out;
 	}
+	status_before = w.lead.status;
 	rc = LQ_STORE_OK;
 	if (strcmp(kind, "undo") == 0)
 		res = step_undo(S, &w, id, args, at, has_base, base, c, &conflict, &rc);
@@ -798,6 +800,10 @@ char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_audit_add(S->db, c->user.id, kind, "lead", w.lead.id, before_text,
 				      after_text, now);
+	/* Marketing hears of outcomes (hook.c), in the same transaction. */
+	if (rc == LQ_STORE_OK)
+		rc = srv_hook_outcome(S, &w.lead, status_before, c->user.login,
+				      strcmp(kind, "undo") == 0, at);
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_op_put(S->db, id, c->user.id, hash, res_text, now);
 	if (rc == LQ_STORE_OK)
@@ -813,7 +819,7 @@ store_fail:
 	res = NULL;
 	free(res_text);
 	res_text = NULL;
-	*status = status_of(rc);
+	*status = srv_status_of(rc);
 	if (*status == 500)
 		fprintf(stderr, "leadqd: op %s: %s\n", id, lq_srv_errmsg(S->db));
 out:
@@ -835,199 +841,3 @@ out:
 	return res_text;
 }
 
-/* --- intake ------------------------------------------------------------------------ */
-
-/* Merge: the incoming non-empty strings win; numbers when set. */
-static bool merge_str(char **dst, const char *src)
-{
-	return !src || !*src || lq_lead_set_str(dst, src);
-}
-
-static bool merge_lead(struct lq_lead *dst, const struct lq_lead *src)
-{
-	if (!merge_str(&dst->external_id, src->external_id) || !merge_str(&dst->name, src->name) ||
-	    !merge_str(&dst->title, src->title) || !merge_str(&dst->company, src->company) ||
-	    !merge_str(&dst->email, src->email) || !merge_str(&dst->phone, src->phone) ||
-	    !merge_str(&dst->country, src->country) || !merge_str(&dst->region, src->region) ||
-	    !merge_str(&dst->city, src->city) || !merge_str(&dst->postal_code, src->postal_code) ||
-	    !merge_str(&dst->industry, src->industry) || !merge_str(&dst->tz, src->tz) ||
-	    !merge_str(&dst->source, src->source) || !merge_str(&dst->campaign, src->campaign))
-		return false;
-	if (src->employees)
-		dst->employees = src->employees;
-	if (src->score) {
-		dst->score = src->score;
-		memcpy(dst->score_parts, src->score_parts, sizeof dst->score_parts);
-		dst->nscore_parts = src->nscore_parts;
-	}
-	if (src->do_not_contact)
-		dst->do_not_contact = true;
-	return true;
-}
-
-json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, size_t index,
-			lq_time now, int *status, char *err, size_t errsize)
-{
-	const char *owner_login = json_string_value(json_object_get(in, "owner"));
-	struct lq_lead incoming, lead;
-	struct lq_user owner;
-	struct srv_routed routed;
-	struct lq_srv_activity route_act;
-	json_t *copy = NULL, *res = NULL;
-	enum lq_store_rc rc;
-	char id[LQ_UUID_SIZE], who[96], msg[200];
-	char *before_text = NULL, *after_text = NULL;
-	bool created, have_owner = false, was_routed = false;
-	int64_t status_version = 1, seq = 0;
-
-	*status = 200;
-	lq_lead_init(&incoming);
-	lq_lead_init(&lead);
-	lq_user_init(&owner);
-	srv_routed_init(&routed);
-	lq_srv_activity_init(&route_act);
-	if (!json_is_object(in)) {
-		*status = 400;
-		snprintf(err, errsize, "leads[%zu]: expected an object", index);
-		return NULL;
-	}
-	/* Marketing need not make ids: one is made when absent. */
-	copy = json_deep_copy(in);
-	if (!copy)
-		goto nomem;
-	if (!json_object_get(copy, "id")) {
-		lq_os_uuid(id);
-		json_object_set_new(copy, "id", json_string(id));
-	}
-	json_object_del(copy, "owner");
-	if (!lq_lead_from_json(copy, &incoming, msg, sizeof msg)) {
-		*status = 400;
-		snprintf(err, errsize, "leads[%zu]: %s", index, msg);
-		json_decref(copy);
-		return NULL;
-	}
-	json_decref(copy);
-	snprintf(who, sizeof who, "key:%s", key_name);
-
-	rc = lq_srv_begin(S->db);
-	if (rc != LQ_STORE_OK)
-		goto store_fail;
-	rc = lq_srv_lead_find(S->db, incoming.email, incoming.external_id, id);
-	created = rc == LQ_STORE_NOTFOUND;
-	if (rc != LQ_STORE_OK && !created)
-		goto store_fail;
-	if (owner_login && *owner_login) {
-		rc = lq_srv_user_get(S->db, owner_login, true, &owner, NULL, NULL);
-		if (rc == LQ_STORE_NOTFOUND) {
-			lq_srv_rollback(S->db);
-			*status = 400;
-			snprintf(err, errsize, "leads[%zu].owner: no user '%s'", index, owner_login);
-			goto out;
-		}
-		if (rc != LQ_STORE_OK)
-			goto store_fail;
-		have_owner = true;
-	}
-	if (created) {
-		lead = incoming;
-		lq_lead_init(&incoming);
-		lead.status = LQ_STATUS_NEW;
-		lead.reason[0] = '\0';
-		lead.touches = 0;
-		lead.first_touch_at = lead.last_touch_at = LQ_TIME_NONE;
-		if (lead.mql_at == LQ_TIME_NONE)
-			lead.mql_at = now;
-		lead.version = 0;
-	} else {
-		rc = lq_srv_lead_get(S->db, id, &lead, &status_version);
-		if (rc != LQ_STORE_OK)
-			goto store_fail;
-		before_text = srv_lead_text(&lead);
-		if (!before_text || !merge_lead(&lead, &incoming))
-			goto nomem_tx;
-	}
-	if (have_owner) {
-		if (!lq_lead_set_str(&lead.owner_id, owner.id) ||
-		    !lq_lead_set_str(&lead.team_id, owner.team_id))
-			goto nomem_tx;
-	} else if (created) {
-		/* The routing rules choose (route.c); the choice goes in its history. */
-		rc = srv_route_lead(S, &lead, &routed);
-		if (rc != LQ_STORE_OK)
-			goto store_fail;
-		was_routed = true;
-		if (!lq_lead_set_str(&lead.team_id, routed.team_id[0] ? routed.team_id : NULL) ||
-		    !lq_lead_set_str(&lead.owner_id, routed.has_owner ? routed.owner.id : NULL))
-			goto nomem_tx;
-		if (routed.has_owner) {
-			lq_user_clear(&owner);
-			owner = routed.owner;
-			lq_user_init(&routed.owner);
-			routed.has_owner = false;
-			have_owner = true;
-		}
-		lq_os_uuid_ordered(route_act.a.id);
-		memcpy(route_act.a.lead_id, lead.id, LQ_UUID_SIZE);
-		route_act.a.kind = LQ_ACT_ASSIGNMENT;
-		route_act.a.at = now;
-		if (!lq_lead_set_str(&route_act.a.actor, "routing") ||
-		    (routed.rule[0] && !lq_lead_set_str(&route_act.a.subject, routed.rule)) ||
-		    !lq_lead_set_str(&route_act.a.detail,
-				     lq_route_how_wire((enum lq_route_how)routed.how)))
-			goto nomem_tx;
-	}
-	srv_lead_changed(S, &lead, created || have_owner, &status_version, now);
-	after_text = srv_lead_text(&lead);
-	if (!after_text)
-		goto nomem_tx;
-	rc = lq_srv_lead_put(S->db, &lead, status_version);
-	if (rc == LQ_STORE_OK)
-		rc = srv_feed_lead(S, &lead, NULL, NULL, &seq);
-	if (rc == LQ_STORE_OK && was_routed)
-		rc = lq_srv_activity_put(S->db, &route_act);
-	if (rc == LQ_STORE_OK && was_routed)
-		rc = srv_feed_activity(S, &lead, route_act.a.id, &seq);
-	if (rc == LQ_STORE_OK)
-		rc = lq_srv_audit_add(S->db, who, created ? "intake_create" : "intake_update",
-				      "lead", lead.id, before_text, after_text, now);
-	/* The new owner hears of it by mail too, when the server sends mail. */
-	if (rc == LQ_STORE_OK && created && have_owner)
-		rc = srv_mail_lead(S, owner.id, SRV_MAIL_NEW_LEAD, &lead, lead.sla_first_due);
-	if (rc == LQ_STORE_OK)
-		rc = lq_srv_commit(S->db);
-	if (rc != LQ_STORE_OK)
-		goto store_fail;
-	srv_feed_grew(S, seq);
-	res = json_pack("{s:s, s:s, s:o}", "id", lead.id, "result", created ? "created" : "updated",
-			"owner", have_owner && owner.login ? json_string(owner.login) : json_null());
-	if (res && was_routed &&
-	    json_object_set_new(res, "routing", json_pack("{s:o, s:s}", "rule",
-			routed.rule[0] ? json_string(routed.rule) : json_null(), "how",
-			lq_route_how_wire((enum lq_route_how)routed.how))) != 0) {
-		json_decref(res);
-		res = NULL;
-	}
-	if (!res)
-		*status = 503;
-	goto out;
-nomem_tx:
-	rc = LQ_STORE_NOMEM;
-store_fail:
-	lq_srv_rollback(S->db);
-	*status = status_of(rc);
-	snprintf(err, errsize, "%s", lq_srv_errmsg(S->db));
-	goto out;
-nomem:
-	json_decref(copy);
-	*status = 503;
-	snprintf(err, errsize, "out of memory");
-out:
-	free(before_text);
-	free(after_text);
-	lq_lead_clear(&incoming);
-	lq_lead_clear(&lead);
-	lq_user_clear(&owner);
-	srv_routed_clear(&routed);
-	lq_srv_activity_clear(&route_act);
-	return res;
-}

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "leadq/calendar.h"
+#include "leadq/funnel.h"
 #include "leadq/org.h"
 #include "leadq/rules.h"
 #include "leadq/srvstore.h"
@@ -75,6 +76,11 @@ struct srv {
 	int64_t rules_seq;               /* which import they are; 0: none read */
 	lq_time callback_release;        /* a personal callback overdue this long
 					    becomes the team's (sweep.c) */
+	char *hook_url, *hook_secret;    /* hook.c: marketing's webhook; NULL: none */
+	bool hook_on;                    /* queue outcome events (a URL is configured) */
+	char *mautic_secret;             /* intake.c: NULL refuses Mautic's hooks */
+	int mautic_mql_points;           /* intake.c: 0, or the points at which a
+					    Mautic contact is passed to sales */
 };
 #define SRV_CALLBACK_RELEASE_DEFAULT (30 * LQ_MINUTE)
 
@@ -146,6 +152,29 @@ enum lq_store_rc srv_mail_lead(struct srv *S, const char *user_id, enum srv_mail
 /* Sends the messages due (housekeeping thread; takes db_lock briefly). */
 void srv_mail_send_due(struct srv *S, lq_time now);
 
+/* --- hook.c: the closed loop out ------------------------------------------ */
+/* Queues marketing's event about l's status change from before (nothing
+ * unless one side is an outcome: not new, not working), in the caller's
+ * transaction; nothing when no webhook is configured.  by: the user's
+ * login, "sla" or "marketing". */
+enum lq_store_rc srv_hook_outcome(struct srv *S, const struct lq_lead *l, enum lq_status before,
+				  const char *by, bool undo, lq_time at);
+/* Posts the events due (housekeeping thread). */
+void srv_hook_send_due(struct srv *S, lq_time now);
+
+/* --- outbound.c: the sender of the outbound queue (mail and webhooks) ------- */
+/* A channel's transport: sends one row; NULL when the other side took it,
+ * else why not (a string that lives until the next call, or err). */
+typedef const char *(*srv_outbound_fn)(struct srv *S, void *ctx,
+					const struct lq_srv_outbound *m, lq_time now, char *err,
+					size_t errsize);
+/* Sends the channel's rows due at now (housekeeping thread; takes db_lock
+ * only to read and mark rows). */
+void srv_outbound_send(struct srv *S, enum lq_srv_channel channel, srv_outbound_fn send,
+		       void *ctx, lq_time now);
+/* The pause after attempts failures: 2 s doubling, at most an hour. */
+lq_time srv_outbound_pause(int attempts);
+
 /* --- sweep.c: the SLA sweep ---------------------------------------------- */
 struct srv_sweep_counts {
 	int breaches_notified, breaches_reassigned, expired;
@@ -167,15 +196,53 @@ int srv_sweep(struct srv *S, lq_time now, struct srv_sweep_counts *counts);
  * written (for srv_feed_grew after the commit). */
 char *srv_op_apply(struct srv *S, const struct srv_caller *c, const json_t *op,
 		   const char *hash, lq_time now, int *status, int64_t *seq);
-/* Creates or merges one intake lead; the result object, or NULL with
- * *status and a reason in err (400 names the field). */
-json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, size_t index,
-			lq_time now, int *status, char *err, size_t errsize);
+
 /* Adds a feed row for a lead's change (prev_* may be NULL). */
 enum lq_store_rc srv_feed_lead(struct srv *S, const struct lq_lead *l, const char *prev_owner,
 			       const char *prev_team, int64_t *seq);
 enum lq_store_rc srv_feed_activity(struct srv *S, const struct lq_lead *l,
 				   const char *activity_id, int64_t *seq);
+
+/* --- intake.c: marketing's intake ---------------------------------------------- */
+struct srv_req;
+struct srv_resp;
+#define SRV_INTAKE_PASS 0x1      /* marketing passes the lead to sales: a
+				    recycled or unreachable one comes back new */
+#define SRV_INTAKE_NO_AUDIT 0x2  /* the caller audits (an import, once) */
+struct srv_intake_res {
+	char id[LQ_UUID_SIZE];
+	bool created, requalified;
+	bool was_routed;
+	struct srv_routed routed;        /* when was_routed (owner moved out) */
+	char owner_login[64];            /* "" when none */
+	int attached;                    /* kept events attached */
+};
+void srv_intake_res_clear(struct srv_intake_res *r);
+/* Creates (routed, unless owner_login names the owner) or merges one lead
+ * and attaches its kept events, in a savepoint of its own; incoming may be
+ * emptied (a new lead takes its fields).  LQ_STORE_INVALID with err for an
+ * unknown owner; other failures with the store's message.  Under db_lock;
+ * *seq is raised to the newest feed row. */
+enum lq_store_rc srv_intake_one(struct srv *S, const char *who, struct lq_lead *incoming,
+				const char *owner_login, unsigned flags, lq_time now,
+				struct srv_intake_res *res, int64_t *seq, char *err,
+				size_t errsize);
+/* POST /leads's item: the result object, or NULL with *status and a
+ * reason in err (400 names the field). */
+json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, size_t index,
+			lq_time now, int *status, int64_t *seq, char *err, size_t errsize);
+void srv_api_events(struct srv *S, struct srv_req *q, struct srv_resp *r);
+void srv_api_mautic(struct srv *S, struct srv_req *q, struct srv_resp *r);
+/* ops.c: the HTTP status of a store failure (503 busy/full/no memory, else 500). */
+int srv_status_of(enum lq_store_rc rc);
+
+/* --- report.c: the funnel report ------------------------------------------- */
+/* The report of the leads passed in [from, to) that the scope sees (NULL:
+ * all), by the breakdown; 0, or the store's failure. */
+enum lq_store_rc srv_report_funnel(struct srv *S, const struct lq_srv_scope *scope,
+				   enum lq_funnel_by by, lq_time from, lq_time to, lq_time now,
+				   struct lq_funnel *out);
+void srv_api_report_funnel(struct srv *S, struct srv_req *q, struct srv_resp *r);
 
 /* --- api.c: the route handlers ------------------------------------------- */
 struct srv_req {
@@ -202,6 +269,8 @@ void srv_error(struct srv_resp *r, int status, const char *code, const char *fmt
 	__attribute__((format(printf, 4, 5)));
 /* The query argument name of the request, or NULL. */
 const char *srv_query(const struct srv_req *q, const char *name);
+/* A request header (any case), or NULL. */
+const char *srv_header(const struct srv_req *q, const char *name);
 
 typedef void (*srv_handler)(struct srv *S, struct srv_req *q, struct srv_resp *r);
 void srv_api_login(struct srv *S, struct srv_req *q, struct srv_resp *r);
@@ -230,6 +299,10 @@ struct srv_serve_opts {
 	lq_time callback_release;      /* 0: the default */
 	const char *smtp_url;          /* NULL: no mail */
 	const char *smtp_from;
+	const char *webhook_url;       /* NULL: no outcome webhooks */
+	const char *webhook_secret;    /* NULL: unsigned */
+	const char *mautic_secret;     /* NULL: Mautic's hooks are refused */
+	int mautic_mql_points;
 };
 int srv_serve(const struct srv_serve_opts *o);
 /* Opens the database and reads (or makes) the epoch; 0, or 1 with a message

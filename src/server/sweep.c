@@ -249,6 +249,8 @@ static enum lq_store_rc sweep_lead(struct srv *S, const char *id, lq_time now,
 	}
 	if (rc == LQ_STORE_OK)
 		rc = mail_about(S, &w, ev, due);
+	if (rc == LQ_STORE_OK && w.has_extra && w.extra.has_states)
+		rc = srv_hook_outcome(S, &w.lead, w.extra.before.status, "sla", false, now);
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_commit(S->db);
 	if (rc != LQ_STORE_OK)

@@ -61,12 +61,22 @@ struct lq_srv_store_ops {
 				      lq_time *start);
 	enum lq_store_rc (*appt_text)(struct lq_srv_store *s, const char *id,
 				      char lead_id[LQ_UUID_SIZE], int64_t *version, char **data);
-	enum lq_store_rc (*mail_add)(struct lq_srv_store *s, const char *to, const char *subject,
-				     const char *body, lq_time now);
-	enum lq_store_rc (*mail_due)(struct lq_srv_store *s, lq_time now, int limit,
-				     lq_srv_mail_cb cb, void *ctx);
-	enum lq_store_rc (*mail_tried)(struct lq_srv_store *s, int64_t id, const char *error,
-				       lq_time now, lq_time next_try);
+	enum lq_store_rc (*outbound_add)(struct lq_srv_store *s, enum lq_srv_channel channel,
+					 const char *to, const char *subject,
+					 const char *body, lq_time now);
+	enum lq_store_rc (*outbound_due)(struct lq_srv_store *s, enum lq_srv_channel channel,
+					 lq_time now, int limit, lq_srv_outbound_cb cb, void *ctx);
+	enum lq_store_rc (*outbound_tried)(struct lq_srv_store *s, int64_t id, const char *error,
+					   lq_time now, lq_time next_try);
+	enum lq_store_rc (*anon_event_put)(struct lq_srv_store *s, const char *id,
+					   const char *email, const char *external_id, lq_time at,
+					   const char *data);
+	enum lq_store_rc (*anon_events_take)(struct lq_srv_store *s, const char *email,
+					     const char *external_id, lq_srv_text_cb cb,
+					     void *ctx);
+	enum lq_store_rc (*leads_passed)(struct lq_srv_store *s, lq_time from, lq_time to,
+					 const char *owner_id, const char *team_id,
+					 lq_srv_text_cb cb, void *ctx);
 	enum lq_store_rc (*sla_due)(struct lq_srv_store *s, lq_time now, int limit,
 				    lq_srv_id_cb cb, void *ctx);
 	enum lq_store_rc (*callbacks_due)(struct lq_srv_store *s, lq_time before, int limit,

@@ -1028,36 +1028,44 @@ static enum lq_store_rc sv_calendar_token_check(struct lq_srv_store *s, const ch
 	return LQ_STORE_OK;
 }
 
-/* --- mail ------------------------------------------------------------------- */
+/* --- the outbound queue ------------------------------------------------------- */
 
-static enum lq_store_rc sv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
-				    const char *body, lq_time now)
+static const char *channel_wire(enum lq_srv_channel c)
+{
+	return c == LQ_SRV_WEBHOOK ? "webhook" : "mail";
+}
+
+static enum lq_store_rc sv_outbound_add(struct lq_srv_store *s, enum lq_srv_channel channel,
+					const char *to, const char *subject, const char *body,
+					lq_time now)
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
-	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO mail_queue (to_addr, subject, body, "
-				"created_at, next_try_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-				"sssi", to, subject, body, (int64_t)now);
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO outbound (channel, to_addr, subject, body, "
+				"created_at, next_try_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+				"ssssi", channel_wire(channel), to, subject, body, (int64_t)now);
 
 	return run(q, st, rc);
 }
 
-static enum lq_store_rc sv_mail_due(struct lq_srv_store *s, lq_time now, int limit,
-				    lq_srv_mail_cb cb, void *ctx)
+static enum lq_store_rc sv_outbound_due(struct lq_srv_store *s, enum lq_srv_channel channel,
+					lq_time now, int limit, lq_srv_outbound_cb cb, void *ctx)
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
 	sqlite3_stmt *st = prep(q, &rc, "SELECT id, to_addr, subject, body, attempts, created_at "
-				"FROM mail_queue WHERE sent_at IS NULL AND next_try_at <= ?1 "
-				"ORDER BY id LIMIT ?2", "ii", (int64_t)now, (int64_t)limit);
+				"FROM outbound WHERE channel = ?1 AND sent_at IS NULL "
+				"AND next_try_at <= ?2 ORDER BY id LIMIT ?3", "sii",
+				channel_wire(channel), (int64_t)now, (int64_t)limit);
 	int r;
 
 	if (!st)
 		return rc;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct lq_srv_mail m = { sqlite3_column_int64(st, 0), col_text(st, 1),
-					 col_text(st, 2), col_text(st, 3),
-					 sqlite3_column_int(st, 4), sqlite3_column_int64(st, 5) };
+		struct lq_srv_outbound m = { sqlite3_column_int64(st, 0), col_text(st, 1),
+					     col_text(st, 2), col_text(st, 3),
+					     sqlite3_column_int(st, 4),
+					     sqlite3_column_int64(st, 5) };
 
 		if (cb(ctx, &m))
 			break;
@@ -1068,18 +1076,87 @@ static enum lq_store_rc sv_mail_due(struct lq_srv_store *s, lq_time now, int lim
 	return rc;
 }
 
-static enum lq_store_rc sv_mail_tried(struct lq_srv_store *s, int64_t id, const char *error,
-				      lq_time now, lq_time next_try)
+static enum lq_store_rc sv_outbound_tried(struct lq_srv_store *s, int64_t id, const char *error,
+					  lq_time now, lq_time next_try)
 {
 	struct sv_store *q = sv(s);
 	enum lq_store_rc rc;
 	sqlite3_stmt *st = error
-		? prep(q, &rc, "UPDATE mail_queue SET attempts = attempts + 1, error = ?2, "
+		? prep(q, &rc, "UPDATE outbound SET attempts = attempts + 1, error = ?2, "
 		       "next_try_at = ?3 WHERE id = ?1", "isi", id, error, (int64_t)next_try)
-		: prep(q, &rc, "UPDATE mail_queue SET attempts = attempts + 1, error = NULL, "
+		: prep(q, &rc, "UPDATE outbound SET attempts = attempts + 1, error = NULL, "
 		       "sent_at = ?2 WHERE id = ?1", "ii", id, (int64_t)now);
 
 	return run(q, st, rc);
+}
+
+/* --- marketing's intake ----------------------------------------------------------- */
+
+static enum lq_store_rc sv_anon_event_put(struct lq_srv_store *s, const char *id,
+					  const char *email, const char *external_id, lq_time at,
+					  const char *data)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "INSERT INTO anon_events (id, email_key, external_id, at, "
+				"data) VALUES (?1, lower(?2), ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+				"sssis", id, email && *email ? email : NULL,
+				external_id && *external_id ? external_id : NULL, (int64_t)at, data);
+
+	return run(q, st, rc);
+}
+
+/* Each row's text column 0 to cb, to the end or until cb stops. */
+static enum lq_store_rc each_text(struct sv_store *q, sqlite3_stmt *st, enum lq_store_rc rc,
+				  lq_srv_text_cb cb, void *ctx)
+{
+	int r;
+
+	if (!st)
+		return rc;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cb(ctx, col_text(st, 0)))
+			break;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = fail(q, r);
+	release(q, st);
+	return rc;
+}
+
+#define ANON_MATCH "(?1 IS NOT NULL AND email_key = lower(?1)) OR " \
+	"(?2 IS NOT NULL AND external_id = ?2)"
+
+static enum lq_store_rc sv_anon_events_take(struct lq_srv_store *s, const char *email,
+					    const char *external_id, lq_srv_text_cb cb,
+					    void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	const char *e = email && *email ? email : NULL;
+	const char *x = external_id && *external_id ? external_id : NULL;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT data FROM anon_events WHERE " ANON_MATCH
+				" ORDER BY at, id", "ss", e, x);
+
+	rc = each_text(q, st, rc, cb, ctx);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	st = prep(q, &rc, "DELETE FROM anon_events WHERE " ANON_MATCH, "ss", e, x);
+	return run(q, st, rc);
+}
+
+static enum lq_store_rc sv_leads_passed(struct lq_srv_store *s, lq_time from, lq_time to,
+					const char *owner_id, const char *team_id,
+					lq_srv_text_cb cb, void *ctx)
+{
+	struct sv_store *q = sv(s);
+	enum lq_store_rc rc;
+	sqlite3_stmt *st = prep(q, &rc, "SELECT data FROM leads WHERE mql_at >= ?1 AND mql_at < ?2 "
+				"AND (?3 IS NULL OR owner_id = ?3) AND (?4 IS NULL OR team_id = ?4)",
+				"iiss", (int64_t)(from == LQ_TIME_NONE ? INT64_MIN : from),
+				(int64_t)(to == LQ_TIME_NONE ? INT64_MAX : to), owner_id, team_id);
+
+	return each_text(q, st, rc, cb, ctx);
 }
 
 /* --- the SLA sweep ---------------------------------------------------------- */
@@ -1665,9 +1742,12 @@ const struct lq_srv_store_ops lq_srv_sqlite_ops = {
 	.calendar_token_check = sv_calendar_token_check,
 	.appt_next = sv_appt_next,
 	.appt_text = sv_appt_text,
-	.mail_add = sv_mail_add,
-	.mail_due = sv_mail_due,
-	.mail_tried = sv_mail_tried,
+	.outbound_add = sv_outbound_add,
+	.outbound_due = sv_outbound_due,
+	.outbound_tried = sv_outbound_tried,
+	.anon_event_put = sv_anon_event_put,
+	.anon_events_take = sv_anon_events_take,
+	.leads_passed = sv_leads_passed,
 	.sla_due = sv_sla_due,
 	.callbacks_due = sv_callbacks_due,
 	.sla_claim = sv_sla_claim,

@@ -321,22 +321,45 @@ enum lq_store_rc lq_srv_exec(struct lq_srv_store *s, const char *sql)
 	return s->ops->exec(s, sql);
 }
 
-enum lq_store_rc lq_srv_mail_add(struct lq_srv_store *s, const char *to, const char *subject,
-				 const char *body, lq_time now)
+enum lq_store_rc lq_srv_outbound_add(struct lq_srv_store *s, enum lq_srv_channel channel,
+				     const char *to, const char *subject, const char *body,
+				     lq_time now)
 {
-	return s->ops->mail_add(s, to, subject, body, now);
+	return s->ops->outbound_add(s, channel, to, subject, body, now);
 }
 
-enum lq_store_rc lq_srv_mail_due(struct lq_srv_store *s, lq_time now, int limit,
-				 lq_srv_mail_cb cb, void *ctx)
+enum lq_store_rc lq_srv_outbound_due(struct lq_srv_store *s, enum lq_srv_channel channel,
+				     lq_time now, int limit, lq_srv_outbound_cb cb, void *ctx)
 {
-	return s->ops->mail_due(s, now, limit, cb, ctx);
+	return s->ops->outbound_due(s, channel, now, limit, cb, ctx);
 }
 
-enum lq_store_rc lq_srv_mail_tried(struct lq_srv_store *s, int64_t id, const char *error,
-				   lq_time now, lq_time next_try)
+enum lq_store_rc lq_srv_outbound_tried(struct lq_srv_store *s, int64_t id, const char *error,
+				       lq_time now, lq_time next_try)
 {
-	return s->ops->mail_tried(s, id, error, now, next_try);
+	return s->ops->outbound_tried(s, id, error, now, next_try);
+}
+
+enum lq_store_rc lq_srv_anon_event_put(struct lq_srv_store *s, const char *id,
+				       const char *email, const char *external_id, lq_time at,
+				       const char *data)
+{
+	return s->ops->anon_event_put(s, id, email, external_id, at, data);
+}
+
+enum lq_store_rc lq_srv_anon_events_take(struct lq_srv_store *s, const char *email,
+					 const char *external_id, lq_srv_text_cb cb, void *ctx)
+{
+	if ((!email || !*email) && (!external_id || !*external_id))
+		return LQ_STORE_OK;
+	return s->ops->anon_events_take(s, email, external_id, cb, ctx);
+}
+
+enum lq_store_rc lq_srv_leads_passed(struct lq_srv_store *s, lq_time from, lq_time to,
+				     const char *owner_id, const char *team_id,
+				     lq_srv_text_cb cb, void *ctx)
+{
+	return s->ops->leads_passed(s, from, to, owner_id, team_id, cb, ctx);
 }
 
 enum lq_store_rc lq_srv_appt_put(struct lq_srv_store *s, const struct lq_appt *a,

@@ -22,6 +22,7 @@
 
 #define SEED_LEADS "10000"
 #define SEED_EVENTS "10"
+#define IMPORT_ROWS 100000
 #define OP_BATCHES 50
 #define OP_BATCH 100
 
@@ -257,6 +258,39 @@ int main(void)
 	if (run(cmd) != 0)
 		return 1;
 	printf("initial_sync_10k_leads_100k_events_s: %.2f s\n", (now_ms() - t0) / 1e3);
+
+	/* leadqd import of a spreadsheet export: 100,000 new leads, then the
+	 * same file again (every row a merge), into the database above. */
+	{
+		char csv[300];
+		FILE *f;
+
+		snprintf(csv, sizeof csv, "%s/leads.csv", dir);
+		f = fopen(csv, "w");
+		if (!f)
+			return 1;
+		fputs("\xef\xbb\xbf" "Nombre;Apellidos;Correo electrónico;Empresa;Puntuación;"
+		      "Origen;Ciudad\r\n", f);
+		for (int i = 0; i < IMPORT_ROWS; i++)
+			fprintf(f, "José;Núñez %d;jose.%d@example.es;\"Grupo %d; S.L.\";%d;"
+				"feria;Zürich\r\n", i, i, i % 5000, i % 101);
+		fclose(f);
+		snprintf(cmd, sizeof cmd, "'%s' import --db '%s' '%s' >/dev/null", leadqd, db, csv);
+		t0 = now_ms();
+		if (run(cmd) != 0)
+			return 1;
+		printf("import_100k_rows_s: %.1f s\n", (now_ms() - t0) / 1e3);
+		t0 = now_ms();
+		if (run(cmd) != 0)
+			return 1;
+		printf("import_100k_rows_merge_s: %.1f s\n", (now_ms() - t0) / 1e3);
+		snprintf(cmd, sizeof cmd, "'%s' report funnel --db '%s' --by campaign >/dev/null",
+			 leadqd, db);
+		t0 = now_ms();
+		if (run(cmd) != 0)
+			return 1;
+		printf("report_funnel_110k_leads_ms: %.0f ms\n", now_ms() - t0);
+	}
 	for (size_t i = 0; i < nleads; i++)
 		free(lead_ids[i]);
 	free(lead_ids);

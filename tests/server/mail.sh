@@ -34,7 +34,7 @@ wait_mail() {
 	n=0
 	while [ "$(ls "$T/mail" | grep -c '\.eml$')" -lt "$1" ]; do
 		n=$((n + 1))
-		[ $n -lt 120 ] || fail "expected $1 messages, got $(ls "$T/mail" | grep -c '\.eml$'); queue: $(sql "SELECT id, to_addr, attempts, error FROM mail_queue")"
+		[ $n -lt 120 ] || fail "expected $1 messages, got $(ls "$T/mail" | grep -c '\.eml$'); queue: $(sql "SELECT id, to_addr, attempts, error FROM outbound")"
 		sleep 0.05
 	done
 }
@@ -42,7 +42,7 @@ wait_mail() {
 # No SMTP server configured: nothing is queued.
 start_server
 add_lead '{"name": "Sin Correo", "email": "sin@x.es", "owner": "ana"}' >/dev/null
-[ "$(sql "SELECT count(*) FROM mail_queue")" = 0 ] || fail "mail queued without an SMTP server"
+[ "$(sql "SELECT count(*) FROM outbound")" = 0 ] || fail "mail queued without an SMTP server"
 stop_server
 
 lqd serve --db "$DB" --smtp-url smtp://127.0.0.1:1
@@ -63,19 +63,19 @@ case "$subject" in
 esac
 grep -q 'Zürich Logística S.L.' "$msg" || fail "the body lacks the company: $(cat "$msg")"
 grep -q '^Content-Type: text/plain; charset=UTF-8' "$msg" || fail "no charset"
-[ "$(sql "SELECT count(*) FROM mail_queue WHERE sent_at IS NOT NULL")" = 1 ] || fail "not marked sent"
+[ "$(sql "SELECT count(*) FROM outbound WHERE sent_at IS NOT NULL")" = 1 ] || fail "not marked sent"
 
 # The SMTP server goes away: the message waits, then goes once it is back.
 stop_sink
 add_lead '{"name": "Paciente Espera", "company": "Cola S.A.", "email": "cola@x.es", "owner": "bob"}' >/dev/null
 n=0
-while [ "$(sql "SELECT attempts FROM mail_queue WHERE to_addr = 'bob@example.es'")" = 0 ]; do
+while [ "$(sql "SELECT attempts FROM outbound WHERE to_addr = 'bob@example.es'")" = 0 ]; do
 	n=$((n + 1))
 	[ $n -lt 80 ] || fail "no try while the SMTP server was down"
 	sleep 0.05
 done
-[ -n "$(sql "SELECT error FROM mail_queue WHERE to_addr = 'bob@example.es'")" ] || fail "no error recorded"
-[ "$(sql "SELECT sent_at IS NULL FROM mail_queue WHERE to_addr = 'bob@example.es'")" = 1 ] ||
+[ -n "$(sql "SELECT error FROM outbound WHERE to_addr = 'bob@example.es'")" ] || fail "no error recorded"
+[ "$(sql "SELECT sent_at IS NULL FROM outbound WHERE to_addr = 'bob@example.es'")" = 1 ] ||
 	fail "marked sent while the SMTP server was down"
 start_sink "$SMTP_PORT"
 wait_mail 2
@@ -88,14 +88,14 @@ wait_mail 3
 stop_server
 lqd sweep --db "$DB" --now 2027-01-04T15:00:00Z
 expect_rc 0 "sweep"
-[ "$(sql "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL")" = 0 ] ||
+[ "$(sql "SELECT count(*) FROM outbound WHERE sent_at IS NULL")" = 0 ] ||
 	fail "leadqd sweep queued mail without an SMTP server in its config"
 printf 'smtp_url = smtp://127.0.0.1:%s\nsmtp_from = leadq@example.es\n' "$SMTP_PORT" >"$T/leadqd.conf"
 sql "DELETE FROM sla_actions"
 lqd sweep --config "$T/leadqd.conf" --db "$DB" --now 2027-01-04T15:00:00Z
 expect_rc 0 "sweep with the config's SMTP server"
-[ "$(sql "SELECT group_concat(to_addr, ' ') FROM (SELECT to_addr FROM mail_queue WHERE sent_at IS NULL AND subject LIKE 'SLA: first contact overdue%' ORDER BY to_addr)")" = "ana@example.es marta@example.es" ] ||
-	fail "escalation mail: $(sql "SELECT to_addr, subject FROM mail_queue")"
+[ "$(sql "SELECT group_concat(to_addr, ' ') FROM (SELECT to_addr FROM outbound WHERE sent_at IS NULL AND subject LIKE 'SLA: first contact overdue%' ORDER BY to_addr)")" = "ana@example.es marta@example.es" ] ||
+	fail "escalation mail: $(sql "SELECT to_addr, subject FROM outbound")"
 start_server --smtp-url "smtp://127.0.0.1:$SMTP_PORT" --smtp-from leadq@example.es
 wait_mail 5
 grep -l 'Tarde Siempre' "$T/mail"/*.eml | wc -l | grep -q '^[3-9]' || fail "the escalation mails did not go out"
