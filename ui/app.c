@@ -1163,6 +1163,7 @@ void lq_app_close(struct lq_app **pp)
 	lq_problems_free(app);
 	lq_checklist_free(app);
 	lq_day_free(app);
+	lq_reports_free(app);
 	lq_booking_close(app);
 	for (int i = 0; i < app->nzones; i++) {
 		free(app->zones[i].name);

@@ -58,6 +58,7 @@
 	X(DAY,         "day",           "a",                    0,               lq_do_day,          N_("appointments of the day")) \
 	X(BOOK,        "book",          "b",                    LQ_A_NEEDS_LEAD | LQ_A_CALLS, lq_do_book,         N_("book an appointment or callback")) \
 	X(OPPORTUNITY, "opportunity",   "o",                    LQ_A_NEEDS_LEAD, lq_do_opportunity,  N_("opportunity: amount, won, lost")) \
+	X(REPORTS,     "reports",       "F",                    0,               lq_do_reports,      N_("funnel report: leads passed, accepted, won")) \
 	X(COMMAND,     "command",       ":",                    LQ_A_NOT_YET,    lq_do_not_yet,      N_("command line"))
 
 enum lq_action {

@@ -45,6 +45,7 @@ extern const struct lq_screen_ops lq_screen_help;
 extern const struct lq_screen_ops lq_screen_conflicts;
 extern const struct lq_screen_ops lq_screen_booking;
 extern const struct lq_screen_ops lq_screen_day;
+extern const struct lq_screen_ops lq_screen_reports;
 
 /* An op the server did not apply, copied out of the outbox. */
 struct lq_problem {
@@ -270,6 +271,14 @@ int lq_do_call_outcome(struct lq_app *app, enum lq_action a);
 int lq_do_checklist(struct lq_app *app, enum lq_action a);
 int lq_do_day(struct lq_app *app, enum lq_action a);
 int lq_do_book(struct lq_app *app, enum lq_action a);
+/* screen_reports.c: the funnel report (F).  lq_reports_answer() takes an
+ * answer to the query on screen as the server's GET gives it (status 200
+ * and the JSON text; 0 unreachable, 403…, error a one-line reason), so a
+ * test can feed one; lq_reports_free() forgets the kept answers (on close). */
+int lq_do_reports(struct lq_app *app, enum lq_action a);
+void lq_reports_answer(struct lq_app *app, long status, const char *text, size_t len,
+		       const char *error);
+void lq_reports_free(struct lq_app *app);
 /* o: an accepted lead becomes an opportunity (its amount asked); an
  * opportunity is won (the amount to confirm) or lost (actions.c). */
 int lq_do_opportunity(struct lq_app *app, enum lq_action a);
