@@ -22,10 +22,12 @@ server_stop() {
 }
 trap 'server_stop; rm -rf "$T"' EXIT
 
-# server_start: on $PORT (0 the first time: the port it prints is kept).
+# server_start: on $PORT (0 the first time: the port it prints is kept),
+# with the options in $SERVER_ARGS.
 server_start() {
 	: >"$T/srv.out"
-	"$LEADQD" serve --db "$SDB" --listen "127.0.0.1:$PORT" >"$T/srv.out" 2>"$T/srv.err" &
+	# shellcheck disable=SC2086
+	"$LEADQD" serve --db "$SDB" --listen "127.0.0.1:$PORT" ${SERVER_ARGS:-} >"$T/srv.out" 2>"$T/srv.err" &
 	SRV_PID=$!
 	i=0
 	while [ $i -lt 100 ]; do
