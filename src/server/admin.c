@@ -1440,9 +1440,12 @@ static int exec_import(struct opts *o)
 		fprintf(stderr, _("%s: nothing imported\n"), path);
 		goto out;
 	}
-	printf(_("imported %ld leads from %s: %ld new, %ld merged, %ld back from nurture, "
-		 "%zu bad rows skipped\n"), im.created + im.updated + im.requalified, path,
-	       im.created, im.updated, im.requalified, im.nbad);
+	printf(P_("imported %ld lead from %s (new: %ld, merged: %ld, back from nurture: %ld, "
+		  "bad rows skipped: %zu)\n", "imported %ld leads from %s (new: %ld, merged: %ld, "
+		  "back from nurture: %ld, bad rows skipped: %zu)\n",
+		  (unsigned long)(im.created + im.updated + im.requalified)),
+	       im.created + im.updated + im.requalified, path, im.created, im.updated,
+	       im.requalified, im.nbad);
 out:
 	if (S)
 		srv_state_close(S);

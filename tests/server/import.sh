@@ -62,7 +62,7 @@ n_history=$(sql "SELECT count(*) FROM activities WHERE lead_id = '$jose'")
 printf 'email,phone,score\nJOSE.NUNEZ@example.es,+34 699 999 999,88\n' >"$T/again.csv"
 lqd import --db "$DB" "$T/again.csv"
 expect_rc 0 "the same lead again"
-expect_out "1 back from nurture" "the summary"
+expect_out "back from nurture: 1" "the summary"
 [ "$(sql "SELECT count(*) FROM leads WHERE email_key = 'jose.nunez@example.es'")" = 1 ] || fail "a duplicate was made"
 [ "$(lead_sql jose.nunez@example.es status)|$(lead_sql jose.nunez@example.es touches)|$(lead_sql jose.nunez@example.es phone)|$(lead_sql jose.nunez@example.es name)|$(lead_sql jose.nunez@example.es score)" = "new|0|+34 699 999 999|José Núñez|88" ] ||
 	fail "merged lead: $(sql "SELECT data FROM leads WHERE id = '$jose'")"
