@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 DEBIAN_PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libncurses-dev libsqlite3-dev libcurl4-openssl-dev libjansson-dev
  libmicrohttpd-dev libsodium-dev libpq-dev libcmocka-dev libical-dev
- tmux tzdata locales sqlite3 faketime curl procps"
+ tmux tzdata locales sqlite3 faketime curl procps clang libclang-rt-dev"
 
 if [ "$1" = "--deps" ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
