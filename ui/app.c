@@ -534,6 +534,24 @@ const char *lq_app_weekday(int wday)
 	return wday >= 0 && wday < 7 ? _(names[wday]) : "?";
 }
 
+int64_t lq_app_today(const struct lq_app *app)
+{
+	struct lq_civil c;
+
+	if (app->s->user_tz)
+		lq_tz_to_local(app->s->user_tz, app->now, &c);
+	else
+		lq_time_to_civil(app->now, 0, &c);
+	return lq_days_from_civil(c.year, c.month, c.day);
+}
+
+lq_time lq_app_day_start(const struct lq_app *app, int64_t day)
+{
+	if (app->s->user_tz)
+		return lq_tz_from_wall(app->s->user_tz, (lq_time)day * LQ_DAY);
+	return (lq_time)day * LQ_DAY;
+}
+
 void lq_app_format_local(const struct lq_tz *tz, lq_time t, bool with_date, char *buf,
 			 size_t size)
 {

@@ -372,9 +372,13 @@ void lq_day_free(struct lq_app *app);
 /* Esc on a lead the day view opened: back to the day view (true). */
 bool lq_day_back(struct lq_app *app);
 
-/* Time in the given zone as "HH:MM" or "YYYY-MM-DD HH:MM" (with_date). */
 /* "Tue": a weekday's short name (0 = Sunday), translated. */
 const char *lq_app_weekday(int wday);
+/* Today as a day number (lq_days_from_civil) in the user's zone (UTC
+ * without one), and the instant such a day starts there. */
+int64_t lq_app_today(const struct lq_app *app);
+lq_time lq_app_day_start(const struct lq_app *app, int64_t day);
+/* Time in the given zone as "HH:MM" or "YYYY-MM-DD HH:MM" (with_date). */
 void lq_app_format_local(const struct lq_tz *tz, lq_time t, bool with_date, char *buf,
 			 size_t size);
 

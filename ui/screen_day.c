@@ -40,25 +40,6 @@ void lq_day_free(struct lq_app *app)
 	app->day = NULL;
 }
 
-static int64_t today(const struct lq_app *app)
-{
-	struct lq_civil c;
-
-	if (app->s->user_tz)
-		lq_tz_to_local(app->s->user_tz, app->now, &c);
-	else
-		lq_time_to_civil(app->now, 0, &c);
-	return lq_days_from_civil(c.year, c.month, c.day);
-}
-
-/* The instant a day starts in the user's zone (UTC without one). */
-static lq_time day_start(const struct lq_app *app, int64_t day)
-{
-	if (app->s->user_tz)
-		return lq_tz_from_wall(app->s->user_tz, (lq_time)day * LQ_DAY);
-	return (lq_time)day * LQ_DAY;
-}
-
 static struct day_row *new_row(struct lq_day_view *d)
 {
 	if (d->nrows == d->cap) {
@@ -137,7 +118,7 @@ static void add_bare(struct lq_app *app, const struct lq_lead *l, lq_time from, 
 static void load_day(struct lq_app *app)
 {
 	struct lq_day_view *d = app->day;
-	lq_time from = day_start(app, d->day), to = day_start(app, d->day + 1);
+	lq_time from = lq_app_day_start(app, d->day), to = lq_app_day_start(app, d->day + 1);
 	const char *me = app->s->user.id;
 	struct appt_ctx c = { app, me };
 
@@ -233,7 +214,7 @@ static void day_header(struct lq_app *app)
 	attr_t hattr = lq_attr(LQ_C_HEADER);
 	char head[256], right[128], rel[64];
 	struct lq_civil c;
-	int64_t t = today(app), rw;
+	int64_t t = lq_app_today(app), rw;
 
 	memset(&c, 0, sizeof c);
 	lq_civil_from_days(d->day, &c.year, &c.month, &c.day);
@@ -418,7 +399,7 @@ static int day_key(struct lq_app *app, enum lq_action action, int key)
 		return LQ_H_HANDLED;
 	case LQ_ACTION_DAY:
 		/* Again: back to today. */
-		change_day(app, today(app));
+		change_day(app, lq_app_today(app));
 		return LQ_H_REDRAW;
 	case LQ_ACTION_BACK:
 		lq_app_set_screen(app, &lq_screen_queue);
@@ -471,7 +452,7 @@ int lq_do_day(struct lq_app *app, enum lq_action a)
 			return LQ_H_HANDLED;
 		}
 	}
-	change_day(app, today(app));
+	change_day(app, lq_app_today(app));
 	app->day->opened[0] = '\0';
 	lq_app_set_screen(app, &lq_screen_day);
 	return LQ_H_REDRAW;

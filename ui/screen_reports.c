@@ -106,25 +106,6 @@ static const char *month_name(int month)
 	return month >= 1 && month <= 12 ? _(month_names[month - 1]) : "?";
 }
 
-static int64_t local_today(const struct lq_app *app)
-{
-	struct lq_civil c;
-
-	if (app->s->user_tz)
-		lq_tz_to_local(app->s->user_tz, app->now, &c);
-	else
-		lq_time_to_civil(app->now, 0, &c);
-	return lq_days_from_civil(c.year, c.month, c.day);
-}
-
-/* The instant a local day starts in the user's zone (UTC without one). */
-static lq_time day_start(const struct lq_app *app, int64_t day)
-{
-	if (app->s->user_tz)
-		return lq_tz_from_wall(app->s->user_tz, (lq_time)day * LQ_DAY);
-	return (lq_time)day * LQ_DAY;
-}
-
 /* The first day of month m (1-based, any integer: normalized) of year y. */
 static int64_t month_start(int y, int m)
 {
@@ -138,7 +119,7 @@ static int64_t month_start(int y, int m)
 /* Sets from/to of the period and offset, in the user's zone. */
 static void compute_period(struct rp_state *st)
 {
-	int64_t today = local_today(st->app), a = 0, b = 0;
+	int64_t today = lq_app_today(st->app), a = 0, b = 0;
 	int y, m, d;
 
 	lq_civil_from_days(today, &y, &m, &d);
@@ -173,8 +154,8 @@ static void compute_period(struct rp_state *st)
 	}
 	st->first_day = a;
 	st->end_day = b;
-	st->from = day_start(st->app, a);
-	st->to = day_start(st->app, b);
+	st->from = lq_app_day_start(st->app, a);
+	st->to = lq_app_day_start(st->app, b);
 }
 
 /* "1–30 Nov 2026", "26 Oct – 24 Nov 2026", "29 Dec 2025 – 4 Jan 2026". */
