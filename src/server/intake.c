@@ -387,6 +387,28 @@ json_t *srv_intake_lead(struct srv *S, const char *key_name, const json_t *in, s
 
 /* --- POST /events ---------------------------------------------------------------------- */
 
+/* The end of a request's one transaction, under db_lock (released here):
+ * committed and the feed's waiters woken, or rolled back with the error
+ * answer set (false).  A failed batch is sent again whole by its sender. */
+static bool request_done(struct srv *S, struct srv_resp *r, enum lq_store_rc rc, int64_t seq)
+{
+	int status;
+
+	if (rc == LQ_STORE_OK)
+		rc = lq_srv_commit(S->db);
+	if (rc != LQ_STORE_OK) {
+		status = srv_status_of(rc);
+		srv_error(r, status, status == 503 ? "unavailable" : "internal", "%s",
+			  lq_srv_errmsg(S->db));
+		lq_srv_rollback(S->db);
+		r->retry_after = 1;
+	}
+	pthread_mutex_unlock(&S->db_lock);
+	if (rc == LQ_STORE_OK && seq > 0)
+		srv_feed_grew(S, seq);
+	return rc == LQ_STORE_OK;
+}
+
 /* The event as kept for a lead yet to come: as sent, with its id. */
 static char *anon_text(const json_t *item, const char *id)
 {
@@ -464,19 +486,8 @@ void srv_api_events(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	}
 	if (rc == LQ_STORE_OK)
 		rc = lq_srv_audit_add(S->db, q->key_name, "events", NULL, NULL, NULL, NULL, now);
-	if (rc == LQ_STORE_OK)
-		rc = lq_srv_commit(S->db);
-	if (rc != LQ_STORE_OK) {
-		srv_error(r, srv_status_of(rc), srv_status_of(rc) == 503 ? "unavailable" : "internal",
-			  "%s", lq_srv_errmsg(S->db));
-		lq_srv_rollback(S->db);
-		r->retry_after = 1;
-		pthread_mutex_unlock(&S->db_lock);
+	if (!request_done(S, r, rc, seq))
 		goto out;
-	}
-	pthread_mutex_unlock(&S->db_lock);
-	if (seq > 0)
-		srv_feed_grew(S, seq);
 	r->status = 200;
 	r->body = json_pack("{s:I, s:I, s:I, s:O}", "attached", (json_int_t)attached, "kept",
 			    (json_int_t)kept, "duplicate", (json_int_t)duplicate, "results", results);
@@ -616,19 +627,8 @@ void srv_api_mautic(struct srv *S, struct srv_req *q, struct srv_resp *r)
 	rc = lq_srv_begin(S->db);
 	for (i = 0; i < n && rc == LQ_STORE_OK; i++)
 		rc = mautic_item(S, &items[i], now, &seq, &c);
-	if (rc == LQ_STORE_OK)
-		rc = lq_srv_commit(S->db);
-	if (rc != LQ_STORE_OK) {
-		srv_error(r, srv_status_of(rc), srv_status_of(rc) == 503 ? "unavailable" : "internal",
-			  "%s", lq_srv_errmsg(S->db));
-		lq_srv_rollback(S->db);
-		r->retry_after = 1;
-		pthread_mutex_unlock(&S->db_lock);
+	if (!request_done(S, r, rc, seq))
 		goto out;
-	}
-	pthread_mutex_unlock(&S->db_lock);
-	if (seq > 0)
-		srv_feed_grew(S, seq);
 	r->status = 200;
 	r->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "created", (json_int_t)c.created,
 			    "updated", (json_int_t)c.updated, "requalified",
