@@ -1390,8 +1390,10 @@ static void place_closed(struct gen *g, const struct team_rec *tr, enum lq_statu
 		/* Each later step lands somewhere between the last one and now. */
 		t += (lq_time)(rng_unit(r) * 0.3 * (double)(now - t));
 		add_change(g, t, LQ_STATUS_QUALIFIED, LQ_STATUS_OPPORTUNITY, NULL);
+		/* The opportunity's value; a won lead was won at it. */
+		g->lead.amount = (int64_t)rng_range(r, 6, 240) * 500;
 		snprintf(g->changes[g->nchanges - 1].detail, sizeof(g->changes[0].detail),
-			 "amount=%d %s", (int)rng_range(r, 6, 240) * 500,
+			 "amount=%lld %s", (long long)g->lead.amount,
 			 countries[g->city->country].currency);
 		if (st != LQ_STATUS_OPPORTUNITY) {
 			t += (lq_time)((0.2 + 0.7 * rng_unit(r)) * (double)(now - t));
