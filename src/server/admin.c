@@ -1297,6 +1297,7 @@ static int import_pass(struct srv *S, struct import *im, const char *text, size_
 			good = false;
 		}
 		if (!good) {
+			lq_lead_clear(&lead);   /* an unknown owner: the row was read */
 			if (!importing) {
 				fprintf(stderr, "%s: %s\n", im->path, err);
 				if (!note_bad(im, line))
