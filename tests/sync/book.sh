@@ -22,12 +22,6 @@ code=$(curl -s -o "$T/intake.out" -w '%{http_code}' -H "X-Api-Key: $KEY" \
 	-H 'Content-Type: application/json' --data-binary "$body" "http://$SERVER/api/v1/leads")
 [ "$code" = 200 ] || fail "intake: HTTP $code: $(cat "$T/intake.out")"
 
-login_as() { # DEVICE USER
-	device "$1"
-	printf '%s-pw\n' "$2" | "$LEADQ" login "$SERVER" "$2" --password-stdin >"$T/out" 2>"$T/err" ||
-		fail "$2: login: $(cat "$T/err")"
-	"$LEADQ" sync >"$T/out" 2>"$T/err" || fail "$2: first sync: $(cat "$T/err")"
-}
 
 login_as ana ana
 login_as tq1 tq1

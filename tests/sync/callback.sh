@@ -29,12 +29,6 @@ code=$(curl -s -o "$T/intake.out" -w '%{http_code}' -H "X-Api-Key: $KEY" \
 	-H 'Content-Type: application/json' --data-binary "$body" "http://$SERVER/api/v1/leads")
 [ "$code" = 200 ] || fail "intake: HTTP $code: $(cat "$T/intake.out")"
 
-login_as() { # DEVICE USER
-	device "$1"
-	printf '%s-pw\n' "$2" | "$LEADQ" login "$SERVER" "$2" --password-stdin >"$T/out" 2>"$T/err" ||
-		fail "$2: login: $(cat "$T/err")"
-	"$LEADQ" sync >"$T/out" 2>"$T/err" || fail "$2: first sync: $(cat "$T/err")"
-}
 first_in_queue() { # NOW: the name of the first lead of `leadq list` then
 	LEADQ_NOW=$1 "$LEADQ" list --format json >"$T/list" 2>"$T/err" || fail "list: $(cat "$T/err")"
 	sqlite3 -batch -noheader :memory: "SELECT json_extract(readfile('$T/list'), '\$[0].name')"

@@ -85,3 +85,47 @@ login() {
 
 cache_sql() { sqlite3 "$CACHE" "$1"; }
 server_sql() { sqlite3 "$SDB" "$1"; }
+
+# login_as DEVICE USER: the device logs in as USER (password USER-pw) and
+# syncs once.
+login_as() {
+	device "$1"
+	printf '%s-pw\n' "$2" | "$LEADQ" login "$SERVER" "$2" --password-stdin >"$T/out" 2>"$T/err" ||
+		fail "$2: login: $(cat "$T/err")"
+	"$LEADQ" sync >"$T/out" 2>"$T/err" || fail "$2: first sync: $(cat "$T/err")"
+}
+
+# use_tmux: real terminals for the test (skipped without tmux); every
+# terminal's tmux server is killed when the test exits, however it exits.
+use_tmux() {
+	TMUX_BIN=$(command -v tmux || true)
+	[ -n "$TMUX_BIN" ] || { echo "SKIP $TEST_NAME: tmux not found"; exit 77; }
+	SOCKS=""
+	trap 'for s in $SOCKS; do "$TMUX_BIN" -L "$s" kill-server >/dev/null 2>&1; done; server_stop; rm -rf "$T"' EXIT
+}
+
+# term NAME: leadq of the current device (colour off) in its own tmux
+# server, 80x24.
+term() {
+	grep -q '^color' "$XDG_CONFIG_HOME/leadq/config" ||
+		printf 'color = off\n' >>"$XDG_CONFIG_HOME/leadq/config"
+	SOCKS="$SOCKS lq-$TEST_NAME-$$-$1"
+	"$TMUX_BIN" -L "lq-$TEST_NAME-$$-$1" -f /dev/null new-session -d -x 80 -y 24 \
+		env LC_ALL=C.UTF-8 TERM=xterm XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
+		XDG_DATA_HOME="$XDG_DATA_HOME" HOME="$HOME" \
+		sh -c "\"$LEADQ\"; echo leadq-exited-\$?; sleep 30" || fail "tmux cannot start"
+}
+keys() { s=$1; shift; "$TMUX_BIN" -L "lq-$TEST_NAME-$$-$s" send-keys "$@"; }
+screen_of() { "$TMUX_BIN" -L "lq-$TEST_NAME-$$-$1" capture-pane -p; }
+# wait_for NAME TEXT TENTHS: polls the pane of NAME for TEXT.
+wait_for() {
+	i=0
+	while [ "$i" -lt "$3" ]; do
+		screen_of "$1" | grep -qF -- "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	screen_of "$1" >"$T/screen.$1.txt"
+	fail "$1: waited $(($3 / 10)) s for '$2'; the screen:
+$(cat "$T/screen.$1.txt")"
+}

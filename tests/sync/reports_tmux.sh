@@ -8,10 +8,7 @@
 # her own funnel; the telequal agent tq is told reports are not for her.
 . "${LEADQ_TOP_SRCDIR:-$(dirname "$0")/../..}/tests/sync/lib.sh"
 
-TMUX_BIN=$(command -v tmux || true)
-[ -n "$TMUX_BIN" ] || { echo "SKIP $TEST_NAME: tmux not found"; exit 77; }
-SOCKS=""
-trap 'for s in $SOCKS; do "$TMUX_BIN" -L "$s" kill-server >/dev/null 2>&1; done; server_stop; rm -rf "$T"' EXIT
+use_tmux
 
 "$LEADQD" init --db "$SDB" >/dev/null 2>"$T/init.err" || fail "leadqd init: $(cat "$T/init.err")"
 "$LEADQD" team add --db "$SDB" Iberia --tz UTC >/dev/null 2>"$T/init.err" ||
@@ -38,13 +35,6 @@ code=$(curl -s -o "$T/intake.out" -w '%{http_code}' -H "X-Api-Key: $KEY" \
 	-H 'Content-Type: application/json' --data-binary "$body" "http://$SERVER/api/v1/leads")
 [ "$code" = 200 ] || fail "intake: HTTP $code: $(cat "$T/intake.out")"
 
-login_as() { # DEVICE USER
-	device "$1"
-	printf 'color = off\nundo-window = 0\n' >"$XDG_CONFIG_HOME/leadq/config"
-	printf '%s-pw\n' "$2" | "$LEADQ" login "$SERVER" "$2" --password-stdin >"$T/out" 2>"$T/err" ||
-		fail "$2: login: $(cat "$T/err")"
-	"$LEADQ" sync >"$T/out" 2>"$T/err" || fail "$2: first sync: $(cat "$T/err")"
-}
 
 # lucia touches and qualifies José: touched 1, accepted 1.
 login_as lucia lucia
@@ -55,28 +45,6 @@ jose=$(cache_sql "SELECT id FROM leads WHERE name = 'José Núñez'")
 "$LEADQ" set "$jose" qualified >"$T/out" 2>"$T/err" || fail "set qualified: $(cat "$T/err")"
 "$LEADQ" sync >"$T/out" 2>"$T/err" || fail "lucia's sync: $(cat "$T/err")"
 
-# term NAME: leadq of the current device in its own tmux server, 80x24.
-term() {
-	SOCKS="$SOCKS lq-$TEST_NAME-$$-$1"
-	"$TMUX_BIN" -L "lq-$TEST_NAME-$$-$1" -f /dev/null new-session -d -x 80 -y 24 \
-		env LC_ALL=C.UTF-8 TERM=xterm XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
-		XDG_DATA_HOME="$XDG_DATA_HOME" HOME="$HOME" \
-		sh -c "\"$LEADQ\"; echo leadq-exited-\$?; sleep 30" || fail "tmux cannot start"
-}
-keys() { s=$1; shift; "$TMUX_BIN" -L "lq-$TEST_NAME-$$-$s" send-keys "$@"; }
-screen_of() { "$TMUX_BIN" -L "lq-$TEST_NAME-$$-$1" capture-pane -p; }
-# wait_for NAME TEXT TENTHS: polls the pane of NAME for TEXT.
-wait_for() {
-	i=0
-	while [ "$i" -lt "$3" ]; do
-		screen_of "$1" | grep -qF -- "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	screen_of "$1" >"$T/screen.$1.txt"
-	fail "$1: waited $(($3 / 10)) s for '$2'; the screen:
-$(cat "$T/screen.$1.txt")"
-}
 bar_count() { grep -E "^  $2 " "$1" | awk '{ print $3 }'; }
 
 # What the server says to marta for this month (UTC, her zone).
